@@ -1,0 +1,102 @@
+"""weibo_app: a government-affairs microblog and feedback platform."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from . import config as config_module
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
+
+#: Feature blueprints, as "module:attribute". Order only matters for URL clashes.
+BLUEPRINTS = (
+    "weibo_app.auth.routes:bp",
+    "weibo_app.posts.routes:bp",
+    "weibo_app.departments.routes:bp",
+    "weibo_app.threads.routes:bp",
+    "weibo_app.dashboard.routes:bp",
+    "weibo_app.admin.routes:bp",
+    "weibo_app.api:bp",
+)
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the application; ``config`` overrides every other settings layer."""
+    app = Flask(
+        __name__,
+        instance_path=str(config_module.INSTANCE),
+        instance_relative_config=True,
+        template_folder=str(config_module.ROOT / "templates"),
+        static_folder=str(config_module.ROOT / "static"),
+    )
+    configure_settings(app, config)
+    configure_database(app)
+    configure_extensions(app)
+    configure_blueprints(app)
+    configure_templates(app)
+    configure_errors(app)
+    configure_cli(app)
+    return app
+
+
+def configure_settings(app: Flask, config: Mapping[str, Any] | None) -> None:
+    app.config.from_mapping(config_module.DEFAULTS)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_mapping(config_module.from_environment())
+    if config:
+        app.config.from_mapping(config)
+    app.config["SQLALCHEMY_DATABASE_URI"] = config_module.normalise_database_url(
+        app.config["SQLALCHEMY_DATABASE_URI"]
+    )
+    if app.config.get("REDIS_URL") and app.config["RATELIMIT_STORAGE_URI"] == "memory://":
+        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
+
+
+def configure_database(app: Flask) -> None:
+    from .dbsetup import prepare_engine_options
+
+    prepare_engine_options(app)
+
+
+def configure_extensions(app: Flask) -> None:
+    from . import i18n
+    from .auth import loader  # noqa: F401  (registers the user loader)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(config_module.ROOT / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
+    limiter.init_app(app)
+
+    from .dbsetup import install_sqlite_pragmas
+
+    with app.app_context():
+        install_sqlite_pragmas(db.engine)
+
+
+def configure_blueprints(app: Flask) -> None:
+    for target in BLUEPRINTS:
+        module_name, attr = target.split(":")
+        app.register_blueprint(getattr(importlib.import_module(module_name), attr))
+
+
+def configure_templates(app: Flask) -> None:
+    from .templating import register
+
+    register(app)
+
+
+def configure_errors(app: Flask) -> None:
+    from .errors import register
+
+    register(app)
+
+
+def configure_cli(app: Flask) -> None:
+    from .cli import register
+
+    register(app)

@@ -1,0 +1,10 @@
+"""The JSON API (``/api/v1``) for integrations such as a 12345 hotline."""
+
+from flask import Blueprint
+
+from ..extensions import csrf
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)  # bearer tokens, not cookies: no cross-site request can carry one
+
+from . import departments, metrics, posts, threads, tokens  # noqa: E402,F401

@@ -1,0 +1,42 @@
+"""Reading a JSON request body: every field typed and bounded, unknown values refused."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+from flask_babel import gettext as _
+
+from ..exceptions import Invalid, ServiceError
+
+
+class BadRequest(ServiceError):
+    status = 400
+    code = "bad_request"
+
+
+def json_body() -> dict[str, Any]:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise BadRequest(_("请求体必须是 JSON 对象。"), "invalid_json")
+    return data
+
+
+def text_field(data: dict, name: str, max_len: int = 10000, required: bool = True) -> str | None:
+    value = data.get(name)
+    if value is None:
+        if required:
+            raise Invalid(_("缺少字段：%(name)s。", name=name), "missing_field")
+        return None
+    if not isinstance(value, str):
+        raise Invalid(_("字段 %(name)s 必须是字符串。", name=name), "invalid_type")
+    if len(value) > max_len:
+        raise Invalid(_("字段 %(name)s 太长。", name=name), "too_long")
+    return value
+
+
+def bool_field(data: dict, name: str, default: bool = False) -> bool:
+    value = data.get(name, default)
+    if not isinstance(value, bool):
+        raise Invalid(_("字段 %(name)s 必须是布尔值。", name=name), "invalid_type")
+    return value

@@ -1,0 +1,107 @@
+"""Threads in the API: ask, reply, dismiss, transfer, rate; the staff inbox."""
+
+from flask import jsonify
+
+from ..clock import utcnow
+from ..departments.operations import get_department
+from ..exceptions import Forbidden
+from ..extensions import db
+from ..posts.queries import get_public_post
+from ..threads import operations as ops
+from ..threads import queries
+from . import bp
+from .auth import api_user, token_required
+from .payload import json_body, text_field
+from .serializers import thread_dict
+
+
+def _reloaded(thread_id: int):
+    db.session.expire_all()
+    return queries.get_thread(thread_id)
+
+
+@bp.post("/departments/<slug>/threads")
+@token_required
+def ask_department(slug: str):
+    """Resident: a question on a department's message board."""
+    department = get_department(slug)
+    data = json_body()
+    thread = ops.open_thread(api_user(), body=text_field(data, "body", 2000),
+                             kind=text_field(data, "kind", 40), department=department)
+    db.session.commit()
+    return jsonify(thread_dict(_reloaded(thread.id))), 201
+
+
+@bp.post("/posts/<int:post_id>/threads")
+@token_required
+def ask_on_post(post_id: int):
+    """Resident: open a thread on a post."""
+    post = get_public_post(post_id)
+    data = json_body()
+    thread = ops.open_thread(api_user(), body=text_field(data, "body", 2000),
+                             kind=text_field(data, "kind", 40), post=post)
+    db.session.commit()
+    return jsonify(thread_dict(_reloaded(thread.id))), 201
+
+
+@bp.get("/threads/<int:thread_id>")
+def get_thread(thread_id: int):
+    """A thread with its replies."""
+    return jsonify(thread_dict(queries.get_thread(thread_id)))
+
+
+@bp.post("/threads/<int:thread_id>/replies")
+@token_required
+def reply(thread_id: int):
+    """Staff: an official reply; the opener: a follow-up."""
+    thread = queries.get_thread(thread_id)
+    data = json_body()
+    ops.reply_to_thread(api_user(), thread, text_field(data, "body", 2000))
+    db.session.commit()
+    return jsonify(thread_dict(_reloaded(thread_id))), 201
+
+
+@bp.post("/threads/<int:thread_id>/dismiss")
+@token_required
+def dismiss(thread_id: int):
+    """Staff: no answer needed, with a reason."""
+    thread = queries.get_thread(thread_id)
+    ops.dismiss_thread(api_user(), thread, text_field(json_body(), "reason", 500))
+    db.session.commit()
+    return jsonify(thread_dict(_reloaded(thread_id)))
+
+
+@bp.post("/threads/<int:thread_id>/transfer")
+@token_required
+def transfer(thread_id: int):
+    """Staff: move the thread to another department."""
+    thread = queries.get_thread(thread_id)
+    data = json_body()
+    target = get_department(text_field(data, "department", 60))
+    ops.transfer_thread(api_user(), thread, target, text_field(data, "reason", 500, required=False))
+    db.session.commit()
+    return jsonify(thread_dict(_reloaded(thread_id)))
+
+
+@bp.post("/threads/<int:thread_id>/rate")
+@token_required
+def rate(thread_id: int):
+    """The opener rates the answer."""
+    thread = queries.get_thread(thread_id)
+    ops.rate_thread(api_user(), thread, text_field(json_body(), "rating", 40))
+    db.session.commit()
+    return jsonify(thread_dict(_reloaded(thread_id)))
+
+
+@bp.get("/inbox")
+@token_required
+def inbox():
+    """Staff: their department's awaiting threads, overdue first."""
+    user = api_user()
+    if not user.is_staff:
+        raise Forbidden("只有部门工作人员有待办留言。", "staff_only")
+    now = utcnow()
+    threads = queries.inbox(user.department_id)
+    return jsonify({"threads": [
+        {**thread_dict(t, with_replies=False), "overdue": t.due_at < now} for t in threads
+    ]})

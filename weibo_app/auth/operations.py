@@ -1,0 +1,92 @@
+"""Account services shared by the pages, the API and the CLI."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+
+from ..audit import record
+from ..clock import utcnow
+from ..departments.operations import get_department
+from ..exceptions import Conflict, Invalid
+from ..extensions import db
+from ..models import STAFF_ROLES, Role, User
+
+USERNAME_RE = re.compile(r"^[A-Za-z0-9_\u4e00-\u9fff]{3,40}$")
+MIN_PASSWORD = 8
+
+
+def check_password_policy(password: str) -> None:
+    if len(password) < MIN_PASSWORD or len(password) > 128:
+        raise Invalid(_("密码需要8到128个字符。"), "weak_password")
+    if password.isdigit() or password.isalpha():
+        raise Invalid(_("密码需要同时包含字母和数字。"), "weak_password")
+
+
+def create_user(
+    username: str,
+    password: str,
+    role: str = Role.RESIDENT,
+    department_slug: str | None = None,
+    display_name: str = "",
+    actor: User | None = None,
+) -> User:
+    """Add an account of any role; staff roles need a department."""
+    username = username.strip()
+    if not USERNAME_RE.match(username):
+        raise Invalid(_("用户名需为3到40个字母、数字、下划线或汉字。"), "invalid_username")
+    try:
+        role = Role(role)
+    except ValueError:
+        raise Invalid(_("未知的角色。"), "invalid_role") from None
+    check_password_policy(password)
+    if db.session.scalar(sa.select(User.id).where(sa.func.lower(User.username) == username.lower())):
+        raise Conflict(_("该用户名已被使用。"), "username_taken")
+    department = get_department(department_slug) if department_slug else None
+    if role in STAFF_ROLES and department is None:
+        raise Invalid(_("工作人员必须属于一个部门。"), "department_required")
+    user = User(username=username, display_name=display_name.strip()[:60], role=role)
+    if role in STAFF_ROLES:
+        user.department = department
+    elif role == Role.SUPERVISOR:
+        user.supervised_department = department
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    if role != Role.RESIDENT:
+        record(actor, "user.create", "user", user.id,
+               department_id=department.id if department else None, role=role)
+    return user
+
+
+def authenticate(username: str, password: str) -> User | None:
+    """The active account with these credentials, or None (never says which part was wrong)."""
+    user = db.session.scalar(sa.select(User).where(sa.func.lower(User.username) == username.strip().lower()))
+    if user is None or not user.active or not user.check_password(password):
+        return None
+    return user
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(user: User) -> str:
+    """A fresh bearer token; only its digest is stored."""
+    token = secrets.token_urlsafe(32)
+    user.api_token = _digest(token)
+    user.api_token_expires_at = utcnow() + timedelta(hours=current_app.config["API_TOKEN_HOURS"])
+    return token
+
+
+def user_for_token(token: str) -> User | None:
+    user = db.session.scalar(sa.select(User).where(User.api_token == _digest(token)))
+    if user is None or not user.active or user.api_token_expires_at is None:
+        return None
+    return user if user.api_token_expires_at > utcnow() else None

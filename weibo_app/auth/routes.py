@@ -1,0 +1,72 @@
+"""Register, log in, log out."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from ..exceptions import ServiceError
+from ..extensions import db
+from .forms import EmptyForm, LoginForm, RegisterForm
+from .operations import authenticate, create_user
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return url_for("posts.timeline")
+
+
+def _start_session(user, remember: bool = False) -> None:
+    session.clear()  # a new session at login: nothing from before carries over
+    login_user(user, remember=remember)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Log in with a username and password."""
+    if current_user.is_authenticated:
+        return redirect(url_for("posts.timeline"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate(form.username.data, form.password.data)
+        if user is None:
+            form.password.errors.append(_("用户名或密码错误。"))
+        else:
+            _start_session(user, form.remember.data)
+            return redirect(_safe_next(request.args.get("next")))
+    return render_template("auth/login.html", form=form), 200 if not form.errors else 422
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    """Create a resident account."""
+    if current_user.is_authenticated:
+        return redirect(url_for("posts.timeline"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = create_user(form.username.data, form.password.data, display_name=form.display_name.data or "")
+        except ServiceError as err:
+            db.session.rollback()
+            form.username.errors.append(err.message)
+        else:
+            db.session.commit()
+            _start_session(user)
+            flash(_("注册成功，欢迎！"), "success")
+            return redirect(url_for("posts.timeline"))
+    return render_template("auth/register.html", form=form), 200 if not form.errors else 422
+
+
+@bp.post("/logout")
+def logout():
+    """Log out (POST with CSRF, so no link can log anyone out)."""
+    if EmptyForm().validate_on_submit():
+        logout_user()
+        session.clear()
+    return redirect(url_for("posts.timeline"))

@@ -1,0 +1,88 @@
+"""The command line: ``flask --app weibo_app <command>``."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask_migrate import upgrade
+
+from .exceptions import ServiceError
+from .extensions import db
+
+
+def _fail(err: ServiceError) -> None:
+    db.session.rollback()
+    raise click.ClickException(err.message)
+
+
+def register(app: Flask) -> None:
+    @app.cli.command("init-db")
+    def init_db() -> None:
+        """Create or upgrade the schema (migrations)."""
+        upgrade()
+        click.echo("database is at the latest schema")
+
+    @app.cli.command("create-department")
+    @click.option("--slug", required=True)
+    @click.option("--name", required=True)
+    @click.option("--parent", default=None, help="slug of the parent department")
+    @click.option("--review/--no-review", default=True, help="posts need review before publishing")
+    def create_department_cmd(slug: str, name: str, parent: str | None, review: bool) -> None:
+        """Add a department."""
+        from .departments.operations import create_department
+
+        try:
+            dept = create_department(slug, name, parent, review_required=review)
+        except ServiceError as err:
+            _fail(err)
+        db.session.commit()
+        click.echo(f"department {dept.slug} created")
+
+    @app.cli.command("create-user")
+    @click.argument("username")
+    @click.option("--password", required=True)
+    @click.option("--role", default="resident",
+                  type=click.Choice(["resident", "staff", "reviewer", "dept_head", "supervisor", "admin"]))
+    @click.option("--department", default=None, help="slug; staff's department or a supervisor's subtree")
+    def create_user_cmd(username: str, password: str, role: str, department: str | None) -> None:
+        """Add an account of any role."""
+        from .auth.operations import create_user
+
+        try:
+            user = create_user(username, password, role, department)
+        except ServiceError as err:
+            _fail(err)
+        db.session.commit()
+        click.echo(f"user {user.username} ({user.role}) created")
+
+    @app.cli.command("seed-demo")
+    def seed_demo_cmd() -> None:
+        """A realistic demo: departments, staff, residents, posts, threads, answers."""
+        from .demo import DEMO_LOGINS, seed_demo
+
+        created = seed_demo()
+        db.session.commit()
+        click.echo("demo data loaded" if created else "demo data already present; nothing added")
+        click.echo("demo logins (username / password):")
+        for role, username, password in DEMO_LOGINS:
+            click.echo(f"  {role:<11} {username} / {password}")
+
+    @app.cli.command("close-quiet-threads")
+    def close_quiet_cmd() -> None:
+        """Close answered threads that stayed quiet for the auto-close period (cron)."""
+        from .threads.operations import close_quiet_threads
+
+        n = close_quiet_threads()
+        db.session.commit()
+        click.echo(f"{n} threads closed")
+
+    @app.cli.command("serve")
+    @click.option("--host", default="127.0.0.1")
+    @click.option("--port", default=5000, type=int)
+    @click.option("--threads", default=8, type=int)
+    def serve_cmd(host: str, port: int, threads: int) -> None:
+        """Serve the site with waitress (a production-grade WSGI server)."""
+        from waitress import serve
+
+        click.echo(f"weibo_app is serving at http://{host}:{port}/  (Ctrl+C to stop)")
+        serve(app, host=host, port=port, threads=threads)

@@ -1,0 +1,80 @@
+"""Settings in layers: defaults here, then ``instance/config.py``, then
+``WEIBO_*`` environment variables (plus ``SECRET_KEY``, ``DATABASE_URL`` and
+``REDIS_URL``), then the mapping a caller passes to ``create_app``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = ROOT / "instance"
+
+DEFAULTS: dict[str, Any] = {
+    "SECRET_KEY": "dev-only-change-me",
+    "SQLALCHEMY_DATABASE_URI": f"sqlite:///{INSTANCE / 'weibo.sqlite3'}",
+    "SQLALCHEMY_ENGINE_OPTIONS": {},
+    "TIMEZONE": "Asia/Shanghai",
+    "BABEL_DEFAULT_LOCALE": "zh_CN",
+    "LANGUAGES": ["zh_CN", "en"],
+    "REDIS_URL": None,
+    # Posts: the Weibo-counted length limit.
+    "POST_MAX_LENGTH": 140,
+    # Threads and replies are longer than posts, but bounded.
+    "THREAD_MAX_CHARS": 2000,
+    "REASON_MAX_CHARS": 500,
+    # Working days allowed to answer, by thread kind.
+    "DUE_WORKING_DAYS": {
+        "consultation": 3,
+        "help": 3,
+        "complaint": 5,
+        "suggestion": 5,
+        "comment": 5,
+    },
+    # Answered threads close after this many quiet days.
+    "AUTO_CLOSE_DAYS": 7,
+    "PAGE_SIZE": 20,
+    "API_TOKEN_HOURS": 24,
+    "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "WTF_CSRF_TIME_LIMIT": None,
+    "RATELIMIT_ENABLED": True,
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_HEADERS_ENABLED": True,
+}
+
+ENV_PREFIX = "WEIBO_"
+
+
+def _env_value(raw: str) -> Any:
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw
+
+
+def from_environment(environ: os._Environ | dict[str, str] = os.environ) -> dict[str, Any]:
+    """Settings given through environment variables."""
+    found: dict[str, Any] = {}
+    for key, raw in environ.items():
+        if key.startswith(ENV_PREFIX):
+            found[key.removeprefix(ENV_PREFIX)] = _env_value(raw)
+    if environ.get("SECRET_KEY"):
+        found["SECRET_KEY"] = environ["SECRET_KEY"]
+    if environ.get("DATABASE_URL"):
+        found["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(environ["DATABASE_URL"])
+    if environ.get("REDIS_URL"):
+        found["REDIS_URL"] = environ["REDIS_URL"]
+    return found
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the common ``postgres://`` spellings and use the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url

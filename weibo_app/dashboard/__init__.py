@@ -1,0 +1,1 @@
+"""The supervisors' dashboard and the public scoreboard."""

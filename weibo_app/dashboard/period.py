@@ -1,0 +1,28 @@
+"""Reading a period from the query string: local dates, ``to`` exclusive."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask_babel import gettext as _
+
+from ..clock import local_today
+from ..exceptions import Invalid
+from ..metrics.queries import Period, make_period
+
+MAX_DAYS = 3660
+
+
+def parse_period(raw_from: str | None, raw_to: str | None, default_days: int = 30) -> Period:
+    """The period asked for, or the last ``default_days`` days including today."""
+    today = local_today()
+    try:
+        end = date.fromisoformat(raw_to) if raw_to else today + timedelta(days=1)
+        start = date.fromisoformat(raw_from) if raw_from else end - timedelta(days=default_days)
+    except ValueError:
+        raise Invalid(_("日期格式应为 YYYY-MM-DD。"), "invalid_date") from None
+    if start >= end:
+        raise Invalid(_("开始日期必须早于结束日期。"), "invalid_period")
+    if (end - start).days > MAX_DAYS:
+        raise Invalid(_("时间段不能超过十年。"), "invalid_period")
+    return make_period(start, end)

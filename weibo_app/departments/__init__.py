@@ -1,0 +1,1 @@
+"""Departments: the directory and each department's page."""

@@ -1,0 +1,45 @@
+"""The directory of departments and each department's page."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import Blueprint, render_template, request
+
+from ..clock import local_today
+from ..extensions import db
+from ..metrics.queries import compute_metrics, make_period
+from ..models import Department
+from ..posts.queries import timeline
+from ..threads.forms import ThreadForm
+from ..threads.queries import board_threads
+from .operations import get_department
+
+bp = Blueprint("departments", __name__)
+
+
+@bp.get("/departments")
+def index():
+    """Every department, as a tree."""
+    departments = list(db.session.scalars(sa.select(Department).order_by(Department.path)))
+    return render_template("departments/index.html", departments=departments)
+
+
+@bp.get("/d/<slug>")
+def detail(slug: str):
+    """A department's posts, its message board and its own figures (last 30 days)."""
+    department = get_department(slug)
+    tab = request.args.get("tab", "posts")
+    today = local_today()
+    figures = compute_metrics(make_period(today - timedelta(days=29), today + timedelta(days=1)),
+                              department_ids=[department.id])[0]
+    posts = board = None
+    if tab == "board":
+        board = board_threads(department.id, request.args.get("cursor"), 20)
+    else:
+        posts = timeline(cursor=request.args.get("cursor"), limit=20, department_ids=[department.id])
+    return render_template(
+        "departments/detail.html", department=department, tab=tab, posts=posts, board=board,
+        figures=figures, form=ThreadForm(),
+    )

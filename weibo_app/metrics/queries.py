@@ -1,0 +1,202 @@
+"""Department metrics, exactly as DESIGN.md defines them, aggregated in the database.
+
+Each condition below is written once and used both by the aggregates and by
+the drill-down lists behind every figure, so a figure and its rows agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
+from ..clock import local_midnight_utc, utcnow
+from ..extensions import db
+from ..models import Department, Follow, Like, Post, PostState, PostViewDaily, Rating, Repost, Thread, ThreadState
+from .sql import grouping, hours_between, percentile
+
+FIELDS = (
+    "threads", "dismissed", "answered", "reply_rate", "on_time_rate",
+    "median_first_response_hours", "p90_first_response_hours", "awaiting", "overdue",
+    "unanswered_posts", "silent_posts", "satisfaction_rate",
+    "posts_published", "views", "likes", "reposts", "followers",
+)
+GOOD_RATINGS = (Rating.SATISFIED, Rating.BASICALLY_SATISFIED)
+NULLABLE = (
+    "reply_rate", "on_time_rate", "satisfaction_rate",
+    "median_first_response_hours", "p90_first_response_hours",
+)
+PUBLISHED_STATES = (PostState.PUBLISHED, PostState.SCHEDULED, PostState.WITHDRAWN)
+
+
+@dataclass(frozen=True)
+class Period:
+    """[start, end) of local dates, as UTC instants, judged at ``as_of``."""
+
+    first_day: date
+    end_day: date  # exclusive
+    as_of: datetime
+
+    @property
+    def start(self) -> datetime:
+        return local_midnight_utc(self.first_day)
+
+    @property
+    def end(self) -> datetime:
+        return local_midnight_utc(self.end_day)
+
+
+def make_period(first_day: date, end_day: date, as_of: datetime | None = None) -> Period:
+    return Period(first_day, end_day, as_of or utcnow())
+
+
+# --- one definition per condition -------------------------------------------
+
+def opened_in(p: Period):
+    return sa.and_(Thread.opened_at >= p.start, Thread.opened_at < p.end, Thread.opened_at <= p.as_of)
+
+
+def is_dismissed():
+    return Thread.state == ThreadState.DISMISSED
+
+
+def is_answered(p: Period):
+    """Non-dismissed, with at least one official reply by ``as_of``."""
+    return sa.and_(~is_dismissed(), Thread.first_response_at <= p.as_of)
+
+
+def on_time_base(p: Period):
+    """Non-dismissed threads that are answered or already past their first due time."""
+    return sa.and_(~is_dismissed(), sa.or_(Thread.first_response_at <= p.as_of, Thread.first_due_at < p.as_of))
+
+
+def on_time(p: Period):
+    return sa.and_(is_answered(p), Thread.first_response_at <= Thread.first_due_at)
+
+
+def is_awaiting(p: Period):
+    return sa.and_(Thread.state == ThreadState.AWAITING, Thread.opened_at <= p.as_of)
+
+
+def is_overdue(p: Period):
+    return sa.and_(is_awaiting(p), Thread.due_at < p.as_of)
+
+
+def published_in(p: Period):
+    return sa.and_(
+        Post.state.in_(PUBLISHED_STATES),
+        Post.published_at >= p.start, Post.published_at < p.end, Post.published_at <= p.as_of,
+    )
+
+
+def has_awaiting_thread(p: Period):
+    return (
+        sa.select(Thread.id).where(Thread.post_id == Post.id, is_awaiting(p)).exists()
+    )
+
+
+def is_unanswered_post(p: Period):
+    """Published posts with at least one awaiting thread at ``as_of``."""
+    return sa.and_(Post.state.in_(PUBLISHED_STATES), Post.published_at <= p.as_of, has_awaiting_thread(p))
+
+
+def is_silent_post(p: Period):
+    """Published in the period, received (non-dismissed) threads, and not one official reply."""
+    received = sa.select(Thread.id).where(Thread.post_id == Post.id, ~is_dismissed(), Thread.opened_at <= p.as_of).exists()
+    answered = sa.select(Thread.id).where(Thread.post_id == Post.id, Thread.first_response_at <= p.as_of).exists()
+    return sa.and_(published_in(p), received, ~answered)
+
+
+def _count(cond) -> sa.ColumnElement[int]:
+    return sa.func.count(sa.case((cond, 1)))
+
+
+def _ratio(num: int, den: int) -> float | None:
+    return num / den if den else None
+
+
+# --- the aggregates ----------------------------------------------------------
+
+def compute_metrics(
+    period: Period, *, department_ids: list[int] | None = None, subtree: bool = False
+) -> list[dict]:
+    """One row of every field per department, in tree order."""
+    g, m, cond = grouping(subtree)
+    groups = sa.select(g.id, g.slug, g.name, g.path).order_by(g.path)
+    if department_ids is not None:
+        groups = groups.where(g.id.in_(department_ids))
+    rows = {
+        gid: {"department": slug, "name": name, **dict.fromkeys(FIELDS, 0), **dict.fromkeys(NULLABLE)}
+        for gid, slug, name, _ in db.session.execute(groups)
+    }
+    only = g.id.in_(list(rows))
+
+    def grouped(*cols, joins):
+        stmt = sa.select(g.id, *cols).select_from(g).join(m, cond)
+        for target, on in joins:
+            stmt = stmt.join(target, on)
+        return db.session.execute(stmt.where(only).group_by(g.id))
+
+    t_on = sa.and_(Thread.department_id == m.id, opened_in(period))
+    for gid, threads, dismissed, answered, base, timely, good, rated in grouped(
+        sa.func.count(Thread.id), _count(is_dismissed()), _count(is_answered(period)),
+        _count(on_time_base(period)), _count(on_time(period)),
+        _count(Thread.rating.in_(GOOD_RATINGS)), sa.func.count(Thread.rating),
+        joins=[(Thread, t_on)],
+    ):
+        rows[gid].update(threads=threads, dismissed=dismissed, answered=answered,
+                         reply_rate=_ratio(answered, threads - dismissed),
+                         on_time_rate=_ratio(timely, base),
+                         satisfaction_rate=_ratio(good, rated))
+    hours = hours_between(Thread.first_response_at, Thread.opened_at)
+    ranked = (
+        sa.select(
+            g.id.label("gid"), hours.label("h"),
+            sa.func.row_number().over(partition_by=g.id, order_by=hours).label("rn"),
+            sa.func.count().over(partition_by=g.id).label("n"),
+        )
+        .select_from(g).join(m, cond)
+        .join(Thread, sa.and_(t_on, is_answered(period)))
+        .where(only)
+        .subquery()
+    )
+    for gid, median, p90 in db.session.execute(
+        sa.select(
+            ranked.c.gid,
+            percentile(ranked.c.h, 1, 2, ranked.c.n, ranked.c.rn),
+            percentile(ranked.c.h, 9, 10, ranked.c.n, ranked.c.rn),
+        ).group_by(ranked.c.gid)
+    ):
+        rows[gid].update(median_first_response_hours=median, p90_first_response_hours=p90)
+
+    for gid, awaiting, overdue in grouped(
+        sa.func.count(Thread.id), _count(is_overdue(period)),
+        joins=[(Thread, sa.and_(Thread.department_id == m.id, is_awaiting(period)))],
+    ):
+        rows[gid].update(awaiting=awaiting, overdue=overdue)
+
+    for gid, published, unanswered, silent in grouped(
+        _count(published_in(period)), _count(is_unanswered_post(period)), _count(is_silent_post(period)),
+        joins=[(Post, Post.department_id == m.id)],
+    ):
+        rows[gid].update(posts_published=published, unanswered_posts=unanswered, silent_posts=silent)
+
+    member_posts = (Post, Post.department_id == m.id)
+    for model, key in ((Like, "likes"), (Repost, "reposts")):
+        when = model.created_at
+        in_period = sa.and_(model.post_id == Post.id, when >= period.start, when < period.end, when <= period.as_of)
+        for gid, n in grouped(sa.func.count(), joins=[member_posts, (model, in_period)]):
+            rows[gid][key] = n
+    views_in_period = sa.and_(
+        PostViewDaily.post_id == Post.id,
+        PostViewDaily.day >= period.first_day,
+        PostViewDaily.day < period.end_day,
+    )
+    for gid, n in grouped(sa.func.sum(PostViewDaily.views), joins=[member_posts, (PostViewDaily, views_in_period)]):
+        rows[gid]["views"] = int(n or 0)
+    followed = sa.and_(Follow.department_id == m.id, Follow.created_at <= period.as_of)
+    for gid, n in grouped(sa.func.count(), joins=[(Follow, followed)]):
+        rows[gid]["followers"] = n
+    return list(rows.values())

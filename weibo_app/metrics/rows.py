@@ -1,0 +1,58 @@
+"""The rows behind each figure, using the very conditions the aggregates use."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
+from ..extensions import db
+from ..models import Department, Post, Thread
+from . import queries as q
+
+THREAD_FIGURES = {
+    "threads": lambda p: q.opened_in(p),
+    "dismissed": lambda p: sa.and_(q.opened_in(p), q.is_dismissed()),
+    "answered": lambda p: sa.and_(q.opened_in(p), q.is_answered(p)),
+    "unanswered": lambda p: sa.and_(q.opened_in(p), ~q.is_dismissed(), ~q.is_answered(p)),
+    "late": lambda p: sa.and_(q.opened_in(p), q.on_time_base(p), ~q.on_time(p)),
+    "awaiting": q.is_awaiting,
+    "overdue": q.is_overdue,
+}
+POST_FIGURES = {
+    "posts_published": q.published_in,
+    "unanswered_posts": q.is_unanswered_post,
+    "silent_posts": q.is_silent_post,
+}
+FIGURES = tuple(THREAD_FIGURES) + tuple(POST_FIGURES)
+LIMIT = 500
+
+
+def _members(department: Department, subtree: bool):
+    if subtree:
+        return sa.select(Department.id).where(Department.path.startswith(department.path, autoescape=False))
+    return sa.select(sa.literal(department.id))
+
+
+def rows_behind(figure: str, period: q.Period, department: Department | None, subtree: bool) -> list:
+    """Threads or posts counted by ``figure`` (at most LIMIT, oldest due or newest first)."""
+    if figure in THREAD_FIGURES:
+        stmt = (
+            sa.select(Thread)
+            .options(joinedload(Thread.department), joinedload(Thread.author), joinedload(Thread.post))
+            .where(THREAD_FIGURES[figure](period))
+            .order_by(Thread.due_at, Thread.id)
+        )
+        if department is not None:
+            stmt = stmt.where(Thread.department_id.in_(_members(department, subtree)))
+    elif figure in POST_FIGURES:
+        stmt = (
+            sa.select(Post)
+            .options(joinedload(Post.department))
+            .where(POST_FIGURES[figure](period))
+            .order_by(Post.published_at.desc(), Post.id.desc())
+        )
+        if department is not None:
+            stmt = stmt.where(Post.department_id.in_(_members(department, subtree)))
+    else:
+        raise KeyError(figure)
+    return list(db.session.scalars(stmt.limit(LIMIT)))

@@ -1,0 +1,33 @@
+"""All models, imported here so Alembic and the app see one metadata."""
+
+from .audit import AppendOnlyError, AuditLog
+from .calendar import HolidayOverride
+from .department import Department
+from .post import Category, Post, PostState
+from .setting import Setting
+from .social import Follow, Like, PostViewDaily, Repost
+from .thread import Rating, Reply, Thread, ThreadKind, ThreadState
+from .user import STAFF_ROLES, Role, User
+
+__all__ = [
+    "AppendOnlyError",
+    "AuditLog",
+    "Category",
+    "Department",
+    "Follow",
+    "HolidayOverride",
+    "Like",
+    "Post",
+    "PostState",
+    "PostViewDaily",
+    "Rating",
+    "Reply",
+    "Repost",
+    "Role",
+    "STAFF_ROLES",
+    "Setting",
+    "Thread",
+    "ThreadKind",
+    "ThreadState",
+    "User",
+]

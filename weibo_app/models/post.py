@@ -1,0 +1,92 @@
+"""Official posts (政务微博)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..clock import utcnow
+from ..extensions import db
+from .types import UTCDateTime
+
+if TYPE_CHECKING:
+    from .department import Department
+    from .user import User
+
+
+class PostState(StrEnum):
+    DRAFT = "draft"
+    PENDING = "pending"
+    PENDING_FINAL = "pending_final"
+    SCHEDULED = "scheduled"
+    PUBLISHED = "published"
+    WITHDRAWN = "withdrawn"
+
+
+class Category(StrEnum):
+    """The open-government catalogue (政府信息公开目录)."""
+
+    ORG_INFO = "org_info"
+    POLICY = "policy"
+    PLANS = "plans"
+    PERSONNEL = "personnel"
+    FINANCE = "finance"
+    EMERGENCY = "emergency"
+    WORK = "work"
+    RUMOR = "rumor"
+    SERVICE = "service"
+    OTHER = "other"
+
+
+class Post(db.Model):
+    __tablename__ = "posts"
+    __table_args__ = (sa.Index("ix_posts_state_published", "state", "published_at", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    department_id: Mapped[int] = mapped_column(sa.ForeignKey("departments.id"), index=True)
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    body: Mapped[str] = mapped_column(sa.Text)
+    body_html: Mapped[str] = mapped_column(sa.Text)
+    category: Mapped[str] = mapped_column(sa.String(20), default=Category.WORK)
+    major: Mapped[bool] = mapped_column(default=False)
+    state: Mapped[str] = mapped_column(sa.String(20), default=PostState.DRAFT)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # For a scheduled post this is the moment it goes public; see ``public_clause``.
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    scheduled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdraw_reason: Mapped[str | None] = mapped_column(sa.Text)
+
+    department: Mapped[Department] = relationship()
+    author: Mapped[User] = relationship()
+
+    @classmethod
+    def public_clause(cls, now: datetime) -> sa.ColumnElement[bool]:
+        """The one rule for "the public may see this post now".
+
+        A scheduled post becomes public at its time without anyone online:
+        its ``published_at`` is set when it is scheduled.
+        """
+        return sa.and_(
+            cls.state.in_((PostState.PUBLISHED, PostState.SCHEDULED)),
+            cls.published_at <= now,
+        )
+
+    def is_public(self, now: datetime) -> bool:
+        return (
+            self.state in (PostState.PUBLISHED, PostState.SCHEDULED)
+            and self.published_at is not None
+            and self.published_at <= now
+        )
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.state == PostState.WITHDRAWN
+
+    def __repr__(self) -> str:
+        return f"<Post {self.id} {self.state}>"

@@ -1,0 +1,99 @@
+"""Residents' threads (留言/诉求) and the replies inside them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..clock import utcnow
+from ..extensions import db
+from .types import UTCDateTime
+
+if TYPE_CHECKING:
+    from .department import Department
+    from .post import Post
+    from .user import User
+
+
+class ThreadKind(StrEnum):
+    CONSULTATION = "consultation"
+    COMPLAINT = "complaint"
+    SUGGESTION = "suggestion"
+    HELP = "help"
+    COMMENT = "comment"
+
+
+class ThreadState(StrEnum):
+    AWAITING = "awaiting"
+    ANSWERED = "answered"
+    CLOSED = "closed"
+    DISMISSED = "dismissed"
+
+
+class Rating(StrEnum):
+    SATISFIED = "satisfied"
+    BASICALLY_SATISFIED = "basically_satisfied"
+    UNSATISFIED = "unsatisfied"
+
+
+class Thread(db.Model):
+    __tablename__ = "threads"
+    __table_args__ = (
+        sa.Index("ix_threads_inbox", "department_id", "state", "due_at"),
+        sa.Index("ix_threads_dept_opened", "department_id", "opened_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int | None] = mapped_column(sa.ForeignKey("posts.id"), index=True)
+    department_id: Mapped[int] = mapped_column(sa.ForeignKey("departments.id"))
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    state: Mapped[str] = mapped_column(sa.String(20), default=ThreadState.AWAITING)
+    body: Mapped[str] = mapped_column(sa.Text)
+    body_html: Mapped[str] = mapped_column(sa.Text)
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The due time now running; ``first_due_at`` stays on record for on-time figures.
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    first_due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    dismissed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    dismiss_reason: Mapped[str | None] = mapped_column(sa.Text)
+    rating: Mapped[str | None] = mapped_column(sa.String(20))
+    rated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    post: Mapped[Post | None] = relationship()
+    department: Mapped[Department] = relationship()
+    author: Mapped[User] = relationship()
+    replies: Mapped[list[Reply]] = relationship(
+        back_populates="thread", order_by="Reply.created_at, Reply.id", lazy="raise"
+    )
+
+    def is_overdue(self, now: datetime) -> bool:
+        return self.state == ThreadState.AWAITING and self.due_at < now
+
+    def __repr__(self) -> str:
+        return f"<Thread {self.id} {self.kind} {self.state}>"
+
+
+class Reply(db.Model):
+    __tablename__ = "replies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    thread_id: Mapped[int] = mapped_column(sa.ForeignKey("threads.id"), index=True)
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    # Set on official replies: the department that answered, shown with the badge.
+    department_id: Mapped[int | None] = mapped_column(sa.ForeignKey("departments.id"))
+    official: Mapped[bool] = mapped_column(default=False)
+    body: Mapped[str] = mapped_column(sa.Text)
+    body_html: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    thread: Mapped[Thread] = relationship(back_populates="replies")
+    author: Mapped[User] = relationship()
+    department: Mapped[Department | None] = relationship()

@@ -1,0 +1,30 @@
+"""Who may act where: one helper per question, used by the UI, the API and the CLI."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from .exceptions import Forbidden
+from .models import Department, User
+
+
+def acts_for(user: User | None, department_id: int) -> bool:
+    """Staff act only for their own department."""
+    return bool(user and user.is_authenticated and user.is_staff and user.department_id == department_id)
+
+
+def require_acts_for(user: User | None, department_id: int) -> None:
+    if not acts_for(user, department_id):
+        raise Forbidden(_("只有该部门的工作人员可以办理。"), "not_department_staff")
+
+
+def oversees(user: User | None, department: Department) -> bool:
+    """Admins see everything; a supervisor sees the subtree assigned to them."""
+    if not (user and user.is_authenticated):
+        return False
+    if user.is_admin:
+        return True
+    if not user.is_supervisor:
+        return False
+    scope = user.supervised_department
+    return scope is None or department.in_subtree_of(scope)

@@ -1,0 +1,1 @@
+"""Posts: the public timeline, the post page and the composer."""

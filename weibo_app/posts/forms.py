@@ -1,0 +1,15 @@
+"""The composer."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from ..labels import CATEGORY_LABELS
+
+
+class PostForm(FlaskForm):
+    body = TextAreaField(_l("内容"), validators=[DataRequired(), Length(max=2000)])
+    category = SelectField(_l("分类"), choices=list(CATEGORY_LABELS.items()), default="work")
+    major = BooleanField(_l("重大信息"))
+    submit = SubmitField(_l("发布"))

@@ -1,0 +1,74 @@
+"""Reads for posts: eager-loaded, counted in SQL, a fixed number of queries per page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
+
+from ..clock import utcnow
+from ..exceptions import NotFound
+from ..extensions import db
+from ..models import Like, Post, PostState, Repost, Thread
+from ..pagination import Page, keyset_desc, page_of
+
+
+@dataclass
+class PostCounts:
+    threads: int = 0
+    likes: int = 0
+    reposts: int = 0
+
+
+@dataclass
+class TimelinePage:
+    page: Page[Post]
+    counts: dict[int, PostCounts] = field(default_factory=dict)
+
+
+def count_for_posts(post_ids: list[int]) -> dict[int, PostCounts]:
+    """Threads, likes and reposts of these posts: one grouped query each."""
+    counts = {pid: PostCounts() for pid in post_ids}
+    if not post_ids:
+        return counts
+    for model, attr in ((Thread, "threads"), (Like, "likes"), (Repost, "reposts")):
+        rows = db.session.execute(
+            sa.select(model.post_id, sa.func.count())
+            .where(model.post_id.in_(post_ids))
+            .group_by(model.post_id)
+        )
+        for post_id, n in rows:
+            setattr(counts[post_id], attr, n)
+    return counts
+
+
+def timeline(
+    cursor: str | None = None,
+    limit: int = 20,
+    department_ids: list[int] | None = None,
+) -> TimelinePage:
+    """Public posts newest first (withdrawn ones stay, shown as their notice)."""
+    now = utcnow()
+    stmt = (
+        sa.select(Post)
+        .options(joinedload(Post.department))
+        .where(sa.or_(Post.public_clause(now), Post.state == PostState.WITHDRAWN))
+    )
+    if department_ids is not None:
+        stmt = stmt.where(Post.department_id.in_(department_ids))
+    stmt = keyset_desc(stmt, Post.published_at, Post.id, cursor, limit)
+    rows = list(db.session.scalars(stmt))
+    page = page_of(rows, limit, lambda p: (p.published_at, p.id))
+    return TimelinePage(page, count_for_posts([p.id for p in page.items]))
+
+
+def get_public_post(post_id: int) -> Post:
+    """A post the public may open: published, or withdrawn (shown as its notice)."""
+    post = db.session.scalar(
+        sa.select(Post).options(joinedload(Post.department)).where(Post.id == post_id)
+    )
+    if post is None or not (post.is_public(utcnow()) or post.withdrawn):
+        raise NotFound(_("没有这条微博。"), "post_not_found")
+    return post

@@ -1,0 +1,53 @@
+"""Read a setting: an admin's value from the ``settings`` table, else the config default.
+
+The table is read once per request (lazily) and cached on ``g``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app, g, has_request_context
+
+from .extensions import db
+from .models import Setting
+
+#: Settings an admin may change at run time, with the type each must have.
+EDITABLE: dict[str, type] = {
+    "POST_MAX_LENGTH": int,
+    "DUE_WORKING_DAYS": dict,
+    "AUTO_CLOSE_DAYS": int,
+}
+
+
+def _overrides() -> dict[str, Any]:
+    if has_request_context() and "settings_cache" in g:
+        return g.settings_cache
+    rows = db.session.execute(sa.select(Setting.key, Setting.value)).all()
+    found = {key: value for key, value in rows}
+    if has_request_context():
+        g.settings_cache = found
+    return found
+
+
+def get_setting(name: str) -> Any:
+    """The value in force for ``name``."""
+    if name in EDITABLE:
+        overrides = _overrides()
+        if name in overrides:
+            return overrides[name]
+    return current_app.config[name]
+
+
+def set_setting(name: str, value: Any) -> None:
+    """Store an admin's value (the caller audits and commits)."""
+    if name not in EDITABLE or not isinstance(value, EDITABLE[name]):
+        raise ValueError(f"setting {name} cannot take {value!r}")
+    row = db.session.get(Setting, name)
+    if row is None:
+        db.session.add(Setting(key=name, value=value))
+    else:
+        row.value = value
+    if has_request_context():
+        g.pop("settings_cache", None)

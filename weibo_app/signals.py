@@ -1,0 +1,13 @@
+"""Domain events. Services send them inside their transaction; features such as
+notifications subscribe without the services knowing about them."""
+
+from blinker import Namespace
+
+_events = Namespace()
+
+thread_opened = _events.signal("thread-opened")
+thread_replied = _events.signal("thread-replied")  # kwargs: reply
+thread_dismissed = _events.signal("thread-dismissed")
+thread_transferred = _events.signal("thread-transferred")  # kwargs: source
+thread_rated = _events.signal("thread-rated")
+post_published = _events.signal("post-published")

@@ -1,0 +1,79 @@
+"""Template filters and the values every page needs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import Flask
+from flask_babel import format_datetime, get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from . import i18n, labels
+from .clock import to_local, utcnow
+from .extensions import db
+from .models import Thread, ThreadState
+from .settings import get_setting
+
+
+def local_time(moment: datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> str:
+    if moment is None:
+        return ""
+    return format_datetime(to_local(moment), fmt)
+
+
+def iso(moment: datetime | None) -> str:
+    return to_local(moment).isoformat(timespec="seconds") if moment else ""
+
+
+def age(moment: datetime | None) -> str:
+    """How long ago, in the largest sensible unit."""
+    if moment is None:
+        return ""
+    seconds = int((utcnow() - moment).total_seconds())
+    if seconds < 3600:
+        return _("%(n)d分钟", n=max(seconds // 60, 0))
+    if seconds < 86400:
+        return _("%(n)d小时", n=seconds // 3600)
+    return _("%(n)d天", n=seconds // 86400)
+
+
+def percent(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+def hours(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}"
+
+
+def nav_counts() -> dict[str, int]:
+    """The badges in the navigation bar: one small query per badge the user has."""
+    counts: dict[str, int] = {}
+    if current_user.is_authenticated and current_user.is_staff:
+        counts["inbox"] = db.session.scalar(
+            sa.select(sa.func.count(Thread.id)).where(
+                Thread.department_id == current_user.department_id,
+                Thread.state == ThreadState.AWAITING,
+            )
+        ) or 0
+    return counts
+
+
+def register(app: Flask) -> None:
+    app.add_template_filter(local_time)
+    app.add_template_filter(iso)
+    app.add_template_filter(age)
+    app.add_template_filter(percent)
+    app.add_template_filter(hours)
+    app.after_request(i18n.remember_choice)
+
+    @app.context_processor
+    def common():
+        return {
+            "labels": labels,
+            "now": utcnow(),
+            "nav_counts": nav_counts,
+            "current_locale": str(get_locale()),
+            "post_max_length": lambda: get_setting("POST_MAX_LENGTH"),
+        }

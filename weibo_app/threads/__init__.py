@@ -1,0 +1,1 @@
+"""Threads: residents ask, staff answer, the clock runs."""

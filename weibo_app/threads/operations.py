@@ -1,0 +1,232 @@
+"""Verb-named state changes of a thread. Each flushes, audits, and leaves the commit to the caller."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from .. import signals
+from ..audit import record
+from ..clock import utcnow
+from ..exceptions import Conflict, Forbidden, Invalid
+from ..extensions import db
+from ..models import Department, Post, Rating, Reply, Thread, ThreadKind, ThreadState, User
+from ..permissions import oversees, require_acts_for
+from ..settings import get_setting
+from ..text import normalize, render_html
+from ..workdays import due_after
+
+
+def clean_body(raw: str | None, limit_setting: str = "THREAD_MAX_CHARS") -> str:
+    """Normalised text, refused when empty or over its limit."""
+    body = normalize(raw)
+    if not body:
+        raise Invalid(_("内容不能为空。"), "empty_body")
+    limit = get_setting(limit_setting)
+    if len(body) > limit:
+        raise Invalid(_("内容不能超过%(n)d个字。", n=limit), "body_too_long")
+    return body
+
+
+def clean_reason(raw: str | None) -> str:
+    reason = normalize(raw)
+    if not reason:
+        raise Invalid(_("请填写理由。"), "reason_required")
+    if len(reason) > get_setting("REASON_MAX_CHARS"):
+        raise Invalid(_("理由太长。"), "reason_too_long")
+    return reason
+
+
+def parse_kind(raw: str | None) -> ThreadKind:
+    try:
+        return ThreadKind(raw)
+    except ValueError:
+        raise Invalid(_("未知的留言类型。"), "invalid_kind") from None
+
+
+def due_for(kind: str, moment: datetime) -> datetime:
+    return due_after(moment, int(get_setting("DUE_WORKING_DAYS")[kind]))
+
+
+def open_thread(
+    author: User,
+    *,
+    body: str,
+    kind: str,
+    post: Post | None = None,
+    department: Department | None = None,
+) -> Thread:
+    """A resident opens a thread on a public post or on a department's message board."""
+    if not author.is_resident:
+        raise Forbidden(_("只有居民账号可以留言。"), "residents_only")
+    thread_kind = parse_kind(kind)
+    text = clean_body(body)
+    now = utcnow()
+    if post is not None:
+        if not post.is_public(now):
+            raise Conflict(_("这条微博不接受留言。"), "post_not_public")
+        department_id = post.department_id
+    elif department is not None:
+        department_id = department.id
+    else:
+        raise Invalid(_("留言需要对应一条微博或一个部门。"), "no_target")
+    due = due_for(thread_kind, now)
+    thread = Thread(
+        post_id=post.id if post else None,
+        department_id=department_id,
+        author_id=author.id,
+        kind=thread_kind,
+        state=ThreadState.AWAITING,
+        body=text,
+        body_html=render_html(text),
+        opened_at=now,
+        due_at=due,
+        first_due_at=due,
+        last_activity_at=now,
+    )
+    db.session.add(thread)
+    db.session.flush()
+    signals.thread_opened.send(thread)
+    return thread
+
+
+def reply_to_thread(actor: User, thread: Thread, body: str) -> Reply:
+    """Staff of the owning department answer officially; the opener follows up."""
+    now = utcnow()
+    text = clean_body(body)
+    if thread.state == ThreadState.DISMISSED:
+        raise Conflict(_("该留言已标记为无需回复。"), "thread_dismissed")
+    if actor.is_staff and actor.department_id == thread.department_id:
+        reply = Reply(
+            thread_id=thread.id,
+            author_id=actor.id,
+            department_id=thread.department_id,
+            official=True,
+            body=text,
+            body_html=render_html(text),
+            created_at=now,
+        )
+        if thread.first_response_at is None:
+            thread.first_response_at = now
+        if thread.state == ThreadState.AWAITING:
+            thread.state = ThreadState.ANSWERED
+    elif actor.id == thread.author_id:
+        reply = Reply(
+            thread_id=thread.id,
+            author_id=actor.id,
+            official=False,
+            body=text,
+            body_html=render_html(text),
+            created_at=now,
+        )
+        if thread.state in (ThreadState.ANSWERED, ThreadState.CLOSED):
+            _reopen(thread, now)
+    else:
+        raise Forbidden(_("只有该部门的工作人员或留言人可以回复。"), "cannot_reply")
+    thread.last_activity_at = now
+    db.session.add(reply)
+    db.session.flush()
+    signals.thread_replied.send(thread, reply=reply)
+    return reply
+
+
+def _reopen(thread: Thread, now) -> None:
+    """追问 or 不满意: awaiting again, with a new due time counted from now."""
+    thread.state = ThreadState.AWAITING
+    thread.closed_at = None
+    thread.due_at = due_for(thread.kind, now)
+
+
+def dismiss_thread(actor: User, thread: Thread, reason: str) -> Thread:
+    """无需回复: staff of the department, with a reason, on the record."""
+    require_acts_for(actor, thread.department_id)
+    why = clean_reason(reason)
+    if thread.state not in (ThreadState.AWAITING, ThreadState.ANSWERED):
+        raise Conflict(_("该留言当前不能标记为无需回复。"), "cannot_dismiss")
+    now = utcnow()
+    thread.state = ThreadState.DISMISSED
+    thread.dismissed_at = now
+    thread.dismiss_reason = why
+    thread.last_activity_at = now
+    record(actor, "thread.dismiss", "thread", thread.id, department_id=thread.department_id, reason=why)
+    signals.thread_dismissed.send(thread)
+    return thread
+
+
+def overturn_dismissal(actor: User, thread: Thread, reason: str) -> Thread:
+    """A supervisor puts a dismissed thread back; its first due time is kept."""
+    if not oversees(actor, thread.department):
+        raise Forbidden(_("只有督办人员可以撤销无需回复。"), "not_supervisor")
+    why = clean_reason(reason)
+    if thread.state != ThreadState.DISMISSED:
+        raise Conflict(_("该留言没有被标记为无需回复。"), "not_dismissed")
+    thread.state = ThreadState.ANSWERED if thread.first_response_at else ThreadState.AWAITING
+    thread.dismissed_at = None
+    thread.last_activity_at = utcnow()
+    record(
+        actor, "thread.overturn_dismissal", "thread", thread.id,
+        department_id=thread.department_id, reason=why, dismissed_reason=thread.dismiss_reason,
+    )
+    thread.dismiss_reason = None
+    return thread
+
+
+def transfer_thread(actor: User, thread: Thread, target: Department, reason: str | None = None) -> Thread:
+    """转办: the thread moves to another department; its clock keeps running."""
+    require_acts_for(actor, thread.department_id)
+    if thread.state != ThreadState.AWAITING:
+        raise Conflict(_("只有待回复的留言可以转办。"), "cannot_transfer")
+    if target.id == thread.department_id:
+        raise Invalid(_("不能转办给本部门。"), "same_department")
+    why = normalize(reason) or None
+    source_id = thread.department_id
+    thread.department_id = target.id
+    thread.department = target
+    thread.last_activity_at = utcnow()
+    record(
+        actor, "thread.transfer", "thread", thread.id,
+        department_id=source_id, reason=why, to_department=target.slug,
+    )
+    signals.thread_transferred.send(thread, source_id=source_id)
+    return thread
+
+
+def parse_rating(raw: str | None) -> Rating:
+    try:
+        return Rating(raw)
+    except ValueError:
+        raise Invalid(_("未知的评价。"), "invalid_rating") from None
+
+
+def rate_thread(actor: User, thread: Thread, rating: str) -> Thread:
+    """The opener rates the answer; 不满意 reopens the thread."""
+    value = parse_rating(rating)
+    if actor.id != thread.author_id:
+        raise Forbidden(_("只有留言人可以评价。"), "not_opener")
+    if thread.state not in (ThreadState.ANSWERED, ThreadState.CLOSED):
+        raise Conflict(_("只有已回复的留言可以评价。"), "not_answered")
+    now = utcnow()
+    thread.rating = value
+    thread.rated_at = now
+    thread.last_activity_at = now
+    if value == Rating.UNSATISFIED:
+        _reopen(thread, now)
+    else:
+        thread.state = ThreadState.CLOSED
+        thread.closed_at = now
+    signals.thread_rated.send(thread)
+    return thread
+
+
+def close_quiet_threads() -> int:
+    """Close answered threads quiet for the auto-close period. Returns how many."""
+    now = utcnow()
+    cutoff = now - timedelta(days=int(get_setting("AUTO_CLOSE_DAYS")))
+    result = db.session.execute(
+        sa.update(Thread)
+        .where(Thread.state == ThreadState.ANSWERED, Thread.last_activity_at < cutoff)
+        .values(state=ThreadState.CLOSED, closed_at=now)
+    )
+    return result.rowcount or 0

@@ -1,0 +1,68 @@
+"""Reads for threads: eager-loaded so templates never query row by row."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..exceptions import NotFound
+from ..extensions import db
+from ..models import Reply, Thread, ThreadState
+from ..pagination import Page, keyset_desc, page_of
+
+
+def _with_replies(stmt: sa.Select) -> sa.Select:
+    return stmt.options(
+        joinedload(Thread.author),
+        joinedload(Thread.department),
+        selectinload(Thread.replies).options(joinedload(Reply.author), joinedload(Reply.department)),
+    )
+
+
+def get_thread(thread_id: int) -> Thread:
+    """A thread with its replies, or NotFound."""
+    thread = db.session.scalar(
+        _with_replies(sa.select(Thread).options(joinedload(Thread.post))).where(Thread.id == thread_id)
+    )
+    if thread is None:
+        raise NotFound(_("没有这条留言。"), "thread_not_found")
+    return thread
+
+
+def threads_of_post(post_id: int) -> list[Thread]:
+    """All threads on a post, oldest first, with replies."""
+    stmt = _with_replies(sa.select(Thread)).where(Thread.post_id == post_id)
+    return list(db.session.scalars(stmt.order_by(Thread.opened_at, Thread.id)))
+
+
+def board_threads(department_id: int, cursor: str | None, limit: int) -> Page[Thread]:
+    """A department's message board: questions addressed to it directly, newest first."""
+    stmt = _with_replies(sa.select(Thread)).where(
+        Thread.department_id == department_id, Thread.post_id.is_(None)
+    )
+    rows = list(db.session.scalars(keyset_desc(stmt, Thread.opened_at, Thread.id, cursor, limit)))
+    return page_of(rows, limit, lambda t: (t.opened_at, t.id))
+
+
+def threads_of_author(author_id: int, cursor: str | None, limit: int) -> Page[Thread]:
+    """A resident's own questions, newest first."""
+    stmt = (
+        sa.select(Thread)
+        .options(joinedload(Thread.department), joinedload(Thread.post))
+        .where(Thread.author_id == author_id)
+    )
+    rows = list(db.session.scalars(keyset_desc(stmt, Thread.opened_at, Thread.id, cursor, limit)))
+    return page_of(rows, limit, lambda t: (t.opened_at, t.id))
+
+
+def inbox(department_id: int, limit: int = 200) -> list[Thread]:
+    """Awaiting threads of a department: overdue first, then by due time."""
+    stmt = (
+        sa.select(Thread)
+        .options(joinedload(Thread.author), joinedload(Thread.post))
+        .where(Thread.department_id == department_id, Thread.state == ThreadState.AWAITING)
+        .order_by(Thread.due_at, Thread.id)
+        .limit(limit)
+    )
+    return list(db.session.scalars(stmt))

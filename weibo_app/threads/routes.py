@@ -1,0 +1,173 @@
+"""Asking, answering and the lists around them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..clock import utcnow
+from ..departments.operations import get_department
+from ..exceptions import ServiceError
+from ..extensions import db
+from ..permissions import acts_for
+from ..posts.queries import count_for_posts, get_public_post
+from . import operations as ops
+from . import queries
+from .forms import DismissForm, OverturnForm, RateForm, ReplyForm, ThreadForm, TransferForm
+from .views import thread_forms, transfer_choices
+
+bp = Blueprint("threads", __name__)
+
+
+def _require_resident():
+    if not current_user.is_resident:
+        abort(403)
+
+
+@bp.post("/p/<int:post_id>/threads")
+@login_required
+def open_on_post(post_id: int):
+    """A resident opens a thread on a post."""
+    _require_resident()
+    post = get_public_post(post_id)
+    form = ThreadForm()
+    if form.validate_on_submit():
+        try:
+            thread = ops.open_thread(current_user, body=form.body.data, kind=form.kind.data, post=post)
+        except ServiceError as err:
+            db.session.rollback()
+            form.body.errors.append(err.message)
+        else:
+            db.session.commit()
+            flash(_("留言已提交，办理时限：%(due)s。", due=_due_text(thread)), "success")
+            return redirect(url_for("threads.detail", thread_id=thread.id), 303)
+    return render_template(
+        "posts/detail.html", post=post, threads=queries.threads_of_post(post.id),
+        counts=count_for_posts([post.id])[post.id], thread_form=form, forms=thread_forms(),
+    ), 422
+
+
+@bp.post("/d/<slug>/threads")
+@login_required
+def open_on_board(slug: str):
+    """A resident asks a department directly, on its message board."""
+    _require_resident()
+    department = get_department(slug)
+    form = ThreadForm()
+    if form.validate_on_submit():
+        try:
+            thread = ops.open_thread(current_user, body=form.body.data, kind=form.kind.data, department=department)
+        except ServiceError as err:
+            db.session.rollback()
+            form.body.errors.append(err.message)
+        else:
+            db.session.commit()
+            flash(_("留言已提交，办理时限：%(due)s。", due=_due_text(thread)), "success")
+            return redirect(url_for("threads.detail", thread_id=thread.id), 303)
+    return render_template("threads/ask.html", department=department, form=form), 422
+
+
+def _due_text(thread) -> str:
+    from ..templating import local_time
+
+    return local_time(thread.due_at)
+
+
+@bp.get("/t/<int:thread_id>")
+def detail(thread_id: int):
+    """One thread with its replies and the actions the viewer may take."""
+    thread = queries.get_thread(thread_id)
+    return render_template("threads/detail.html", thread=thread, forms=thread_forms())
+
+
+def _act(thread_id: int, form_cls, action: Callable, done: str, form_name: str):
+    """Validate the form, run one service, commit once; on error show the page again."""
+    thread = queries.get_thread(thread_id)
+    form = form_cls()
+    if form_cls is TransferForm:
+        form.department.choices = transfer_choices()
+    if form.validate_on_submit():
+        try:
+            action(thread, form)
+        except ServiceError as err:
+            db.session.rollback()
+            if err.status == 403:
+                abort(403)
+            first_field = next(f for f in form if f.type not in ("CSRFTokenField", "SubmitField"))
+            first_field.errors = list(first_field.errors) + [err.message]
+        else:
+            db.session.commit()
+            flash(done, "success")
+            return redirect(url_for("threads.detail", thread_id=thread.id), 303)
+    db.session.expire_all()
+    thread = queries.get_thread(thread_id)
+    return render_template("threads/detail.html", thread=thread, forms=thread_forms(**{form_name: form})), 422
+
+
+@bp.post("/t/<int:thread_id>/reply")
+@login_required
+def reply(thread_id: int):
+    """Official answer (staff of the department) or follow-up (the opener)."""
+    return _act(thread_id, ReplyForm, lambda t, f: ops.reply_to_thread(current_user, t, f.body.data),
+                _("回复已发布。"), "reply")
+
+
+@bp.post("/t/<int:thread_id>/dismiss")
+@login_required
+def dismiss(thread_id: int):
+    """Mark a thread as needing no answer, with a reason."""
+    return _act(thread_id, DismissForm, lambda t, f: ops.dismiss_thread(current_user, t, f.reason.data),
+                _("已标记为无需回复。"), "dismiss")
+
+
+@bp.post("/t/<int:thread_id>/transfer")
+@login_required
+def transfer(thread_id: int):
+    """Transfer a thread to another department; its clock keeps running."""
+    return _act(
+        thread_id, TransferForm,
+        lambda t, f: ops.transfer_thread(current_user, t, get_department(f.department.data), f.reason.data),
+        _("已转办。"), "transfer",
+    )
+
+
+@bp.post("/t/<int:thread_id>/rate")
+@login_required
+def rate(thread_id: int):
+    """The opener rates the answer."""
+    return _act(thread_id, RateForm, lambda t, f: ops.rate_thread(current_user, t, f.rating.data),
+                _("感谢您的评价。"), "rate")
+
+
+@bp.post("/t/<int:thread_id>/overturn")
+@login_required
+def overturn(thread_id: int):
+    """A supervisor overturns a dismissal."""
+    return _act(thread_id, OverturnForm, lambda t, f: ops.overturn_dismissal(current_user, t, f.reason.data),
+                _("已撤销无需回复。"), "overturn")
+
+
+@bp.get("/inbox")
+@login_required
+def inbox():
+    """Staff: the department's awaiting threads, overdue first."""
+    if not current_user.is_staff:
+        abort(403)
+    threads = queries.inbox(current_user.department_id)
+    return render_template("threads/inbox.html", threads=threads, now=utcnow())
+
+
+@bp.get("/me/threads")
+@login_required
+def mine():
+    """A resident's own questions with their state and due time."""
+    page = queries.threads_of_author(current_user.id, request.args.get("cursor"), 20)
+    return render_template("threads/mine.html", page=page, now=utcnow())
+
+
+@bp.app_template_global()
+def can_act_for(department_id: int) -> bool:
+    return acts_for(current_user, department_id)
