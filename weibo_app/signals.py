@@ -11,3 +11,4 @@ thread_dismissed = _events.signal("thread-dismissed")
 thread_transferred = _events.signal("thread-transferred")  # kwargs: source
 thread_rated = _events.signal("thread-rated")
 post_published = _events.signal("post-published")
+post_submitted = _events.signal("post-submitted")  # a draft now waits for review (sender: the post)
