@@ -3,6 +3,7 @@
 from .audit import AppendOnlyError, AuditLog
 from .calendar import HolidayOverride
 from .department import Department
+from .media import Image
 from .post import Category, Post, PostState
 from .setting import Setting
 from .social import Follow, Like, PostViewDaily, Repost
@@ -16,6 +17,7 @@ __all__ = [
     "Department",
     "Follow",
     "HolidayOverride",
+    "Image",
     "Like",
     "Post",
     "PostState",
