@@ -138,9 +138,16 @@ def login(client):
     """``login(user)``: the test client is now that user (a real session, no form)."""
 
     def _login(user):
+        from flask_login.utils import _create_identifier
+
+        # Session protection is "strong": the session must carry the identifier
+        # Flask-Login derives from the client's address and user agent.
+        with client.application.test_request_context(environ_base=client.environ_base):
+            ident = _create_identifier()
         with client.session_transaction() as sess:
             sess["_user_id"] = str(user.id)
             sess["_fresh"] = True
+            sess["_id"] = ident
         return client
 
     return _login
