@@ -35,6 +35,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     configure_settings(app, config)
     configure_database(app)
     configure_extensions(app)
+    configure_security(app)
     configure_blueprints(app)
     configure_templates(app)
     configure_errors(app)
@@ -76,6 +77,12 @@ def configure_extensions(app: Flask) -> None:
 
     with app.app_context():
         install_sqlite_pragmas(db.engine)
+
+
+def configure_security(app: Flask) -> None:
+    from . import security
+
+    security.init_app(app)
 
 
 def configure_blueprints(app: Flask) -> None:

@@ -7,6 +7,7 @@ from ..departments.operations import get_department
 from ..exceptions import Forbidden
 from ..extensions import db
 from ..posts.queries import get_public_post
+from ..security.limits import reply_limit, thread_limit
 from ..threads import operations as ops
 from ..threads import queries
 from . import bp
@@ -22,6 +23,7 @@ def _reloaded(thread_id: int):
 
 @bp.post("/departments/<slug>/threads")
 @token_required
+@thread_limit
 def ask_department(slug: str):
     """Resident: a question on a department's message board."""
     department = get_department(slug)
@@ -34,6 +36,7 @@ def ask_department(slug: str):
 
 @bp.post("/posts/<int:post_id>/threads")
 @token_required
+@thread_limit
 def ask_on_post(post_id: int):
     """Resident: open a thread on a post."""
     post = get_public_post(post_id)
@@ -52,6 +55,7 @@ def get_thread(thread_id: int):
 
 @bp.post("/threads/<int:thread_id>/replies")
 @token_required
+@reply_limit
 def reply(thread_id: int):
     """Staff: an official reply; the opener: a follow-up."""
     thread = queries.get_thread(thread_id)

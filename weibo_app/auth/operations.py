@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import secrets
@@ -10,6 +11,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..audit import record
 from ..clock import utcnow
@@ -65,12 +67,42 @@ def create_user(
     return user
 
 
+#: Failed logins in a row that lock an account, and for how long.
+LOCK_AFTER = 5
+LOCK_FOR = timedelta(minutes=15)
+
+
 def authenticate(username: str, password: str) -> User | None:
-    """The active account with these credentials, or None (never says which part was wrong)."""
+    """The active account with these credentials, or None (never says which part was wrong).
+
+    Failures are counted on the account; the fifth in a row locks it for
+    ``LOCK_FOR``, during which even the right password is refused with the same
+    answer. The caller commits in every case, so the count survives a failure.
+    """
     user = db.session.scalar(sa.select(User).where(sa.func.lower(User.username) == username.strip().lower()))
-    if user is None or not user.active or not user.check_password(password):
+    if user is None or not user.active:
+        check_password_hash(_dummy_hash(), password)  # the same work, so timing tells nothing
         return None
+    now = utcnow()
+    if user.locked_until is not None and user.locked_until > now:
+        return None
+    if not user.check_password(password):
+        user.failed_logins = (user.failed_logins or 0) + 1
+        if user.failed_logins >= LOCK_AFTER:
+            user.failed_logins = 0
+            user.locked_until = now + LOCK_FOR
+            record(None, "user.lock", "user", user.id, department_id=user.department_id,
+                   until=user.locked_until.isoformat())
+        db.session.flush()
+        return None
+    if user.failed_logins or user.locked_until is not None:
+        user.failed_logins, user.locked_until = 0, None
     return user
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    return generate_password_hash(secrets.token_hex(16))
 
 
 def _digest(token: str) -> str:

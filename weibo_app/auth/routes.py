@@ -10,6 +10,7 @@ from flask_login import current_user, login_user, logout_user
 
 from ..exceptions import ServiceError
 from ..extensions import db
+from ..security.limits import login_limit, register_limit
 from .forms import EmptyForm, LoginForm, RegisterForm
 from .operations import authenticate, create_user
 
@@ -28,6 +29,7 @@ def _start_session(user, remember: bool = False) -> None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@login_limit
 def login():
     """Log in with a username and password."""
     if current_user.is_authenticated:
@@ -35,6 +37,7 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = authenticate(form.username.data, form.password.data)
+        db.session.commit()  # keeps the failure count (lockout) as well as a success
         if user is None:
             form.password.errors.append(_("用户名或密码错误。"))
         else:
@@ -44,6 +47,7 @@ def login():
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@register_limit
 def register():
     """Create a resident account."""
     if current_user.is_authenticated:

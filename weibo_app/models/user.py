@@ -48,6 +48,9 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     api_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     api_token_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Login throttling: failures in a row, and the lockout they caused.
+    failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     department: Mapped[Department | None] = relationship(foreign_keys=[department_id])
     supervised_department: Mapped[Department | None] = relationship(

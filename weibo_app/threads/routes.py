@@ -14,6 +14,7 @@ from ..exceptions import ServiceError
 from ..extensions import db
 from ..permissions import acts_for
 from ..posts.queries import count_for_posts, get_public_post
+from ..security.limits import reply_limit, thread_limit
 from . import operations as ops
 from . import queries
 from .forms import DismissForm, OverturnForm, RateForm, ReplyForm, ThreadForm, TransferForm
@@ -29,6 +30,7 @@ def _require_resident():
 
 @bp.post("/p/<int:post_id>/threads")
 @login_required
+@thread_limit
 def open_on_post(post_id: int):
     """A resident opens a thread on a post."""
     _require_resident()
@@ -52,6 +54,7 @@ def open_on_post(post_id: int):
 
 @bp.post("/d/<slug>/threads")
 @login_required
+@thread_limit
 def open_on_board(slug: str):
     """A resident asks a department directly, on its message board."""
     _require_resident()
@@ -109,6 +112,7 @@ def _act(thread_id: int, form_cls, action: Callable, done: str, form_name: str):
 
 @bp.post("/t/<int:thread_id>/reply")
 @login_required
+@reply_limit
 def reply(thread_id: int):
     """Official answer (staff of the department) or follow-up (the opener)."""
     return _act(thread_id, ReplyForm, lambda t, f: ops.reply_to_thread(current_user, t, f.body.data),

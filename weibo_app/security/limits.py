@@ -1,0 +1,185 @@
+"""Every rate limit of the site, by name, in one place.
+
+Each limit counts per address and, where someone is signed in (a session or
+an API token), per account too, so neither a botnet on one account nor one
+address cycling accounts gets past it. Accounts younger than a day get the
+lower ``*_NEW`` figures. Limits live in Redis when ``REDIS_URL`` is set and in
+memory otherwise (``configure_settings``); an operator may override any figure
+with a ``RATELIMIT_<NAME>`` setting, e.g. ``RATELIMIT_THREAD = "5 per hour"``.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from datetime import timedelta
+
+from flask import Flask, current_app, request
+from flask_limiter.util import get_remote_address
+from flask_login import current_user
+
+from ..clock import utcnow
+from ..exceptions import ServiceError
+from ..extensions import limiter
+
+#: Default figures; ``*_NEW`` apply during an account's first day.
+LIMITS: dict[str, str] = {
+    "LOGIN_ADDRESS": "20 per minute;100 per hour",
+    "LOGIN_ACCOUNT": "10 per minute",
+    "REGISTER": "5 per hour;20 per day",
+    "THREAD": "10 per hour;50 per day",
+    "THREAD_NEW": "3 per hour;10 per day",
+    "THREAD_ADDRESS": "30 per hour",
+    "REPLY": "30 per hour",
+    "REPLY_NEW": "10 per hour",
+    "REPLY_ADDRESS": "60 per hour",
+    "FLAG": "20 per hour",
+    "FLAG_NEW": "5 per hour",
+    "FLAG_ADDRESS": "60 per hour",
+    "API": "300 per minute",
+}
+
+NEW_ACCOUNT_AGE = timedelta(days=1)
+
+
+def figure(name: str) -> str:
+    """The limit string in force for ``name`` (a setting may override the default)."""
+    return current_app.config.get(f"RATELIMIT_{name}") or LIMITS[name]
+
+
+# ----- who is asking -------------------------------------------------------
+
+def _account():
+    """The signed-in user (session or valid bearer token), or None."""
+    if current_user and current_user.is_authenticated:
+        return current_user
+    if request.blueprint == "api" or request.path.startswith("/api/"):
+        from ..api.auth import api_user
+
+        try:
+            return api_user()
+        except ServiceError:  # a bad token: the view itself answers 401
+            return None
+    return None
+
+
+def by_address() -> str:
+    return f"addr:{get_remote_address() or 'unknown'}"
+
+
+def by_account() -> str:
+    user = _account()
+    return f"user:{user.id}" if user is not None else by_address()
+
+
+def no_account() -> bool:
+    return _account() is None
+
+
+def by_login_name() -> str:
+    """The account a login attempt names (form field or HTTP Basic), lower-cased."""
+    name = request.form.get("username") if request.form else None
+    if not name and request.authorization:
+        name = request.authorization.username
+    return f"login:{(name or '').strip().lower()[:40]}"
+
+
+def is_new_account() -> bool:
+    user = _account()
+    return bool(user is not None and user.created_at and utcnow() - user.created_at < NEW_ACCOUNT_AGE)
+
+
+def _per_account(name: str) -> Callable[[], str]:
+    """A dynamic limit: the ``_NEW`` figure during the account's first day."""
+
+    def provider() -> str:
+        return figure(f"{name}_NEW") if is_new_account() else figure(name)
+
+    provider.__name__ = f"limit_{name.lower()}"
+    return provider
+
+
+# ----- the named limits (decorators for views) ----------------------------
+
+def _not_post() -> bool:
+    return request.method != "POST"
+
+
+def _pair(name: str):
+    """Per-account (first-day aware) and per-address limits as one decorator.
+
+    Shared limits: every view carrying the decorator (UI and API) draws on
+    the same counters, so switching from the page to the API gains nothing.
+    """
+    scope = name.lower()
+
+    def account_exempt() -> bool:
+        return _not_post() or no_account()
+
+    per_account = limiter.shared_limit(_per_account(name), scope=scope, key_func=by_account,
+                                       exempt_when=account_exempt, override_defaults=False)
+    per_address = limiter.shared_limit(lambda: figure(f"{name}_ADDRESS"), scope=f"{scope}-address",
+                                       key_func=by_address, exempt_when=_not_post, override_defaults=False)
+
+    def decorate(view):
+        return per_address(per_account(view))
+
+    return decorate
+
+
+_login_per_name = limiter.shared_limit(lambda: figure("LOGIN_ACCOUNT"), scope="login", key_func=by_login_name,
+                                       exempt_when=_not_post, override_defaults=False)
+_login_per_address = limiter.shared_limit(lambda: figure("LOGIN_ADDRESS"), scope="login-address",
+                                          key_func=by_address, exempt_when=_not_post, override_defaults=False)
+_register = limiter.shared_limit(lambda: figure("REGISTER"), scope="register", key_func=by_address,
+                                 exempt_when=_not_post)
+
+
+def login_limit(view):
+    """Login attempts (page and API tokens): per address and per named account; see also the lockout."""
+    return _login_per_address(_login_per_name(view))
+
+
+def register_limit(view):
+    """New accounts per address."""
+    return _register(view)
+
+
+#: Opening a thread (UI and API).
+thread_limit = _pair("THREAD")
+#: Replies and follow-ups (UI and API).
+reply_limit = _pair("REPLY")
+#: Flagging content; for the flags feature's views.
+flag_limit = _pair("FLAG")
+
+
+def _api_figure() -> str:
+    return figure("API")
+
+
+def _install_api_limit() -> None:
+    """One budget for all API calls of an account or address (idempotent: the same limit group each time)."""
+    from ..api import bp as api_bp
+
+    limiter.shared_limit(_api_figure, scope="api", key_func=by_account)(api_bp)
+
+
+# ----- the response ---------------------------------------------------------
+
+def _retry_after_at_least_one_second(response):
+    """Flask-Limiter truncates Retry-After to whole seconds; never tell a client 0."""
+    if response.status_code == 429:
+        value = response.headers.get("Retry-After", "")
+        if not value.isdigit() or int(value) < 1:
+            limit = limiter.current_limit
+            wait = math.ceil(limit.reset_at - time.time()) if limit else 1
+            response.headers["Retry-After"] = str(max(wait, 1))
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Run after ``limiter.init_app``: our hook must see the limiter's headers."""
+    _install_api_limit()
+    # after_request hooks run in reverse order; index 0 runs last.
+    app.after_request_funcs.setdefault(None, []).insert(0, _retry_after_at_least_one_second)
