@@ -1,0 +1,50 @@
+# Two commands do all the set-up:
+#   make run   install, create the SQLite database, load the demo, serve at http://127.0.0.1:5000/
+#   make test  install the test tools and run the whole suite (SQLite and PostgreSQL, browser tests)
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+export FLASK_APP := weibo_app
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test install install-dev translations lint clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.runtime $@
+
+install: $(VENV)/.runtime translations
+install-dev: $(VENV)/.dev translations
+
+translations: | $(BIN)/python
+	$(BIN)/pybabel compile --use-fuzzy -d weibo_app/translations
+
+run: install
+	$(BIN)/flask init-db
+	$(BIN)/flask seed-demo
+	$(BIN)/flask serve --host $(HOST) --port $(PORT)
+
+test: install-dev
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check weibo_app tests
+
+# Refresh the English catalogue after changing UI strings.
+messages: install-dev
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o messages.pot .
+	$(BIN)/pybabel update -i messages.pot -d weibo_app/translations
+	rm messages.pot
+
+clean:
+	rm -rf $(VENV) .pytest_cache
