@@ -36,6 +36,18 @@ DEFAULTS: dict[str, Any] = {
     },
     # Answered threads close after this many quiet days.
     "AUTO_CLOSE_DAYS": 7,
+    # Post views are buffered (memory, or Redis with REDIS_URL) and written in
+    # batches: every VIEWS_FLUSH_SECONDS or once VIEWS_FLUSH_MAX wait; see views_counter.py.
+    "VIEWS_FLUSH_SECONDS": 30,
+    "VIEWS_FLUSH_MAX": 500,
+    "VIEWS_BACKGROUND_FLUSH": None,  # None: on, except under tests
+    # Notification e-mail; nothing is sent while MAIL_SERVER is empty.
+    "MAIL_SERVER": None,
+    "MAIL_PORT": 25,
+    "MAIL_USE_TLS": False,
+    "MAIL_USERNAME": None,
+    "MAIL_PASSWORD": None,
+    "MAIL_FROM": "noreply@localhost",
     "PAGE_SIZE": 20,
     "API_TOKEN_HOURS": 24,
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,

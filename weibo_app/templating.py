@@ -57,6 +57,10 @@ def nav_counts() -> dict[str, int]:
                 Thread.state == ThreadState.AWAITING,
             )
         ) or 0
+    if current_user.is_authenticated:
+        from .notifications.queries import unread_count
+
+        counts["notifications"] = unread_count(current_user.id)
     return counts
 
 

@@ -76,3 +76,88 @@ def render_html(text: str) -> str:
     escaped = bleach.clean(text, tags=set(), strip=False)
     linked = _LINKER.linkify(escaped)
     return linked.replace("\n", "<br>\n")
+
+
+# --- Topics (#话题#) and mentions (@部门名) ---------------------------------
+# Parsed here once: services store what these return, ``render_post_html``
+# links them. Names never reach HTML unescaped nor a URL unquoted.
+
+TOPIC_MAX_CHARS = 30
+_TOPIC_RE = re.compile(r"#([^#\s/\\]{1," + str(TOPIC_MAX_CHARS) + r"})#")
+# A mention runs from "@" to the first blank or punctuation; "a@b.cn" is an address, not a mention.
+_MENTION_STOP = r"\s@#,.!?;:'\"()\[\]{}<>，。！？、；：“”‘’（）【】《》「」…—"
+_MENTION_RE = re.compile(r"(?<![A-Za-z0-9_.\-])@([^" + _MENTION_STOP + r"]{1,80})")
+_TOKEN_RE = re.compile(f"{_TOPIC_RE.pattern}|{_MENTION_RE.pattern}")
+
+
+def _unique(items) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def _url_spans(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _URL_RE.finditer(text)]
+
+
+def _tokens(text: str):
+    """(match, topic name or None, mention run or None), skipping "#" and "@" inside URLs."""
+    urls = _url_spans(text)
+    for m in _TOKEN_RE.finditer(text):
+        if any(start < m.end() and m.start() < end for start, end in urls):
+            continue
+        yield m, m.group(1), m.group(2)
+
+
+def extract_topics(text: str) -> list[str]:
+    """The topics of a text, in order, each once: "#垃圾分类#" gives "垃圾分类"."""
+    return _unique(topic for _m, topic, _run in _tokens(normalize(text)) if topic)
+
+
+def extract_mentions(text: str) -> list[str]:
+    """Raw mention runs ("@县公安局请回复" gives "县公安局请回复"); see ``mention_candidates``."""
+    return _unique(run for _m, _topic, run in _tokens(normalize(text)) if run)
+
+
+def mention_candidates(text: str) -> list[str]:
+    """Every name a mention could stand for (each prefix of each run), to look up at once."""
+    return _unique(run[:n] for run in extract_mentions(text) for n in range(len(run), 0, -1))
+
+
+def _longest_known(run: str, known) -> str | None:
+    for n in range(len(run), 0, -1):
+        if run[:n] in known:
+            return run[:n]
+    return None
+
+
+def match_mentions(text: str, known) -> list[str]:
+    """The names in ``known`` the text mentions; the longest matching name wins."""
+    found = (_longest_known(run, known) for run in extract_mentions(text))
+    return _unique(name for name in found if name)
+
+
+def render_post_html(text: str, mentions=None) -> str:
+    """``render_html`` plus links: #话题# to /topic/<name>; @name to /d/<slug> for names in
+    ``mentions`` (a name → slug mapping), other "@..." stay plain text."""
+    from html import escape
+    from urllib.parse import quote
+
+    mentions = mentions or {}
+    out: list[str] = []
+    pos = 0
+    for m, topic, run in _tokens(text):
+        if topic:
+            link = f'<a class="topic" href="/topic/{quote(topic, safe="")}">#{escape(topic)}#</a>'
+            end = m.end()
+        else:
+            name = _longest_known(run, mentions)
+            if name is None:
+                continue
+            link = f'<a class="mention" href="/d/{quote(mentions[name], safe="")}">@{escape(name)}</a>'
+            end = m.start() + 1 + len(name)
+        if m.start() > pos:
+            out.append(render_html(text[pos:m.start()]))
+        out.append(link)
+        pos = end
+    if pos < len(text):
+        out.append(render_html(text[pos:]))
+    return "".join(out)

@@ -30,7 +30,8 @@ def post_dict(p: Post, counts: PostCounts | None = None) -> dict:
         "scheduled_at": iso(p.scheduled_at),
         "withdrawn_at": iso(p.withdrawn_at),
         "withdraw_reason": p.withdraw_reason,
-        "counts": {"threads": counts.threads, "likes": counts.likes, "reposts": counts.reposts},
+        "counts": {"threads": counts.threads, "likes": counts.likes, "reposts": counts.reposts,
+                   "views": counts.views},
     }
 
 

@@ -3,11 +3,13 @@
 from .audit import AppendOnlyError, AuditLog
 from .calendar import HolidayOverride
 from .department import Department
+from .notification import Notification
 from .media import Image
 from .post import Category, Post, PostState
 from .setting import Setting
 from .social import Follow, Like, PostViewDaily, Repost
 from .thread import Rating, Reply, Thread, ThreadKind, ThreadState
+from .topic import PostTopic
 from .user import STAFF_ROLES, Role, User
 
 __all__ = [
@@ -19,8 +21,10 @@ __all__ = [
     "HolidayOverride",
     "Image",
     "Like",
+    "Notification",
     "Post",
     "PostState",
+    "PostTopic",
     "PostViewDaily",
     "Rating",
     "Reply",

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import utcnow
 from ..extensions import db
 from .types import UTCDateTime
+
+if TYPE_CHECKING:
+    from .post import Post
+    from .user import User
 
 
 class Follow(db.Model):
@@ -39,6 +44,9 @@ class Repost(db.Model):
     comment: Mapped[str] = mapped_column(sa.Text, default="")
     comment_html: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    post: Mapped[Post] = relationship()
+    user: Mapped[User] = relationship()
 
 
 class PostViewDaily(db.Model):

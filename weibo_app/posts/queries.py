@@ -5,13 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from flask import has_request_context
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from ..clock import utcnow
 from ..exceptions import NotFound
 from ..extensions import db
-from ..models import Like, Post, PostState, Repost, Thread
+from ..models import Like, Post, PostState, PostViewDaily, Repost, Thread
 from ..pagination import Page, keyset_desc, page_of
 
 
@@ -20,6 +22,8 @@ class PostCounts:
     threads: int = 0
     likes: int = 0
     reposts: int = 0
+    views: int = 0  # flushed views (see views_counter.py)
+    liked: bool = False  # by the current user
 
 
 @dataclass
@@ -29,7 +33,8 @@ class TimelinePage:
 
 
 def count_for_posts(post_ids: list[int]) -> dict[int, PostCounts]:
-    """Threads, likes and reposts of these posts: one grouped query each."""
+    """Threads, likes, reposts and views of these posts, one grouped query each; plus, for a
+    logged-in viewer, which of them they liked (one query)."""
     counts = {pid: PostCounts() for pid in post_ids}
     if not post_ids:
         return counts
@@ -41,6 +46,19 @@ def count_for_posts(post_ids: list[int]) -> dict[int, PostCounts]:
         )
         for post_id, n in rows:
             setattr(counts[post_id], attr, n)
+    rows = db.session.execute(
+        sa.select(PostViewDaily.post_id, sa.func.sum(PostViewDaily.views))
+        .where(PostViewDaily.post_id.in_(post_ids))
+        .group_by(PostViewDaily.post_id)
+    )
+    for post_id, n in rows:
+        counts[post_id].views = int(n or 0)
+    if has_request_context() and current_user.is_authenticated:
+        liked = db.session.scalars(
+            sa.select(Like.post_id).where(Like.user_id == current_user.id, Like.post_id.in_(post_ids))
+        )
+        for post_id in liked:
+            counts[post_id].liked = True
     return counts
 
 

@@ -8,9 +8,11 @@ from flask_login import current_user, login_required
 
 from ..exceptions import ServiceError
 from ..extensions import db
+from ..social.queries import followed_department_ids, reposts_of_post
 from ..threads.forms import ThreadForm
 from ..threads.queries import threads_of_post
 from ..threads.views import thread_forms
+from ..views_counter import record_view
 from . import queries
 from .forms import PostForm
 from .operations import create_post
@@ -20,20 +22,25 @@ bp = Blueprint("posts", __name__)
 
 @bp.get("/")
 def timeline():
-    """Published posts, newest first."""
-    result = queries.timeline(cursor=request.args.get("cursor"), limit=20)
-    return render_template("posts/timeline.html", result=result)
+    """Published posts, newest first; a resident who follows departments sees theirs (?all=1: everyone's)."""
+    followed = None
+    if current_user.is_authenticated and current_user.is_resident and not request.args.get("all"):
+        followed = followed_department_ids(current_user.id) or None
+    result = queries.timeline(cursor=request.args.get("cursor"), limit=20, department_ids=followed)
+    return render_template("posts/timeline.html", result=result, following_feed=followed is not None)
 
 
 @bp.get("/p/<int:post_id>")
 def detail(post_id: int):
     """A post with its threads; official replies stand out."""
     post = queries.get_public_post(post_id)
+    if not post.withdrawn:
+        record_view(post.id)  # buffered: this page writes nothing to the database
     threads = threads_of_post(post.id)
     counts = queries.count_for_posts([post.id])[post.id]
     return render_template(
         "posts/detail.html", post=post, threads=threads, counts=counts,
-        thread_form=ThreadForm(), forms=thread_forms(),
+        thread_form=ThreadForm(), forms=thread_forms(), reposts=reposts_of_post(post.id, 20),
     )
 
 

@@ -1,0 +1,56 @@
+"""The words and the link of a notification, made when it is shown (in the reader's language)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import url_for
+from flask_babel import gettext as _
+from werkzeug.routing import BuildError
+
+from ..labels import KIND_LABELS
+
+
+def _kind(data: dict[str, Any]) -> str:
+    return str(KIND_LABELS.get(data.get("kind"), data.get("kind") or ""))
+
+
+def describe(kind: str, data: dict[str, Any]) -> str:
+    """One sentence saying what happened."""
+    d = data
+    if kind == "thread_answered":
+        return _("%(dept)s回复了您的留言。", dept=d.get("department", ""))
+    if kind == "thread_transferred":
+        return _("您的留言已由%(src)s转办至%(dst)s。", src=d.get("source", ""), dst=d.get("department", ""))
+    if kind == "thread_dismissed":
+        return _("%(dept)s将您的留言标记为无需回复，理由：%(reason)s",
+                 dept=d.get("department", ""), reason=d.get("reason") or _("未说明"))
+    if kind == "thread_hidden":
+        return _("您的留言已被隐藏，理由：%(reason)s", reason=d.get("reason") or _("未说明"))
+    if kind == "reply_hidden":
+        return _("您的追问已被隐藏，理由：%(reason)s", reason=d.get("reason") or _("未说明"))
+    if kind == "thread_new":
+        return _("本部门收到一条新留言（%(kind)s）。", kind=_kind(d))
+    if kind == "thread_transferred_in":
+        return _("%(src)s转办来一条留言（%(kind)s）。", src=d.get("source", ""), kind=_kind(d))
+    if kind == "thread_followup":
+        return _("留言人对第%(id)s号留言进行了追问。", id=d.get("thread_id", ""))
+    if kind == "mention":
+        return _("%(dept)s在微博中提到了本部门。", dept=d.get("department", ""))
+    if kind == "draft_waiting":
+        return _("%(author)s提交了一条微博，等待审核。", author=d.get("author", ""))
+    return d.get("message") or _("您有一条新通知。")
+
+
+def target_url(kind: str, data: dict[str, Any], external: bool = False) -> str | None:
+    """Where the notification leads, if anywhere."""
+    try:
+        if kind == "draft_waiting":
+            return url_for("review.index", _external=external)
+        if data.get("thread_id"):
+            return url_for("threads.detail", thread_id=data["thread_id"], _external=external)
+        if data.get("post_id"):
+            return url_for("posts.detail", post_id=data["post_id"], _external=external)
+    except (BuildError, RuntimeError):
+        return None
+    return None

@@ -1,0 +1,47 @@
+"""The notifications page; reading one marks it read."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+
+from ..extensions import db
+from . import queries, subscribers  # noqa: F401  (subscribers connect the signals)
+from .messages import describe, target_url
+from .operations import mark_all_read, mark_read
+
+bp = Blueprint("notifications", __name__)
+
+
+@bp.get("/notifications")
+@login_required
+def index():
+    """The user's notifications, newest first, unread ones marked."""
+    page = queries.notifications_of(current_user.id, request.args.get("cursor"), 20)
+    return render_template(
+        "notifications/index.html", page=page, describe=describe, target_url=target_url,
+    )
+
+
+@bp.post("/notifications/<int:notification_id>/read")
+@login_required
+def read(notification_id: int):
+    """Mark one notification read and go where it leads."""
+    if not FlaskForm().validate_on_submit():
+        return redirect(url_for("notifications.index"), 303)
+    row = mark_read(current_user, notification_id)
+    db.session.commit()
+    return redirect(target_url(row.kind, row.data) or url_for("notifications.index"), 303)
+
+
+@bp.post("/notifications/read-all")
+@login_required
+def read_all():
+    """Mark every notification read."""
+    if FlaskForm().validate_on_submit():
+        n = mark_all_read(current_user)
+        db.session.commit()
+        flash(_("已将%(n)s条通知标为已读。", n=n), "success")
+    return redirect(url_for("notifications.index"), 303)

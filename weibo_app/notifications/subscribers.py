@@ -1,0 +1,48 @@
+"""Domain events → notifications. The thread and review services send the signals and
+know nothing of who is told."""
+
+from __future__ import annotations
+
+from .. import signals
+from ..models import Post, Reply, Thread
+from .operations import notify, notify_department, reviewer_roles
+
+
+def _on_thread_opened(thread: Thread, **_extra) -> None:
+    notify_department(thread.department_id, "thread_new", thread_id=thread.id, kind=thread.kind)
+
+
+def _on_thread_replied(thread: Thread, reply: Reply, **_extra) -> None:
+    if reply.official:
+        notify(thread.author_id, "thread_answered", thread_id=thread.id, department=thread.department.name)
+    else:
+        notify_department(thread.department_id, "thread_followup", thread_id=thread.id, kind=thread.kind)
+
+
+def _on_thread_dismissed(thread: Thread, **_extra) -> None:
+    notify(thread.author_id, "thread_dismissed", thread_id=thread.id,
+           department=thread.department.name, reason=thread.dismiss_reason)
+
+
+def _on_thread_transferred(thread: Thread, source_id: int, **_extra) -> None:
+    from ..extensions import db
+    from ..models import Department
+
+    source = db.session.get(Department, source_id)
+    source_name = source.name if source else ""
+    notify(thread.author_id, "thread_transferred", thread_id=thread.id,
+           source=source_name, department=thread.department.name)
+    notify_department(thread.department_id, "thread_transferred_in", thread_id=thread.id,
+                      kind=thread.kind, source=source_name)
+
+
+def _on_post_submitted(post: Post, **_extra) -> None:
+    notify_department(post.department_id, "draft_waiting", roles=reviewer_roles(post), exclude=post.author_id,
+                      post_id=post.id, author=post.author.shown_name)
+
+
+signals.thread_opened.connect(_on_thread_opened)
+signals.thread_replied.connect(_on_thread_replied)
+signals.thread_dismissed.connect(_on_thread_dismissed)
+signals.thread_transferred.connect(_on_thread_transferred)
+signals.post_submitted.connect(_on_post_submitted)

@@ -1,0 +1,1 @@
+"""Reach: following departments, likes, reposts (转发) and topics (#话题#)."""

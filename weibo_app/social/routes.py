@@ -1,0 +1,139 @@
+"""Follow, like and repost buttons; a repost's page; a topic's page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+
+from ..departments.operations import get_department
+from ..exceptions import ServiceError
+from ..extensions import db
+from ..posts.queries import count_for_posts, get_public_post
+from ..views_counter import flush_views
+from . import operations as ops
+from . import queries, topics  # noqa: F401  (topics subscribes to post_published)
+from .forms import RepostForm
+
+# cli_group=None: ``flask flush-views`` at the top level.
+bp = Blueprint("social", __name__, cli_group=None)
+
+
+def _back(default: str):
+    """Return to the page the button was on (local paths only), else ``default``."""
+    target = request.form.get("next", "")
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        target = default
+    return redirect(target, 303)
+
+
+def _button(action, done: str, default: str):
+    """Check CSRF, run one service, commit once, go back."""
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        action()
+    except ServiceError as err:
+        db.session.rollback()
+        if err.status in (403, 404):
+            abort(err.status)
+        flash(err.message, "error")
+    else:
+        db.session.commit()
+        flash(done, "success")
+    return _back(default)
+
+
+@bp.post("/d/<slug>/follow")
+@login_required
+def follow(slug: str):
+    """Follow a department."""
+    dept = get_department(slug)
+    return _button(lambda: ops.follow_department(current_user, dept), _("已关注%(dept)s。", dept=dept.name),
+                   url_for("departments.detail", slug=slug))
+
+
+@bp.post("/d/<slug>/unfollow")
+@login_required
+def unfollow(slug: str):
+    """Stop following a department."""
+    dept = get_department(slug)
+    return _button(lambda: ops.unfollow_department(current_user, dept), _("已取消关注%(dept)s。", dept=dept.name),
+                   url_for("departments.detail", slug=slug))
+
+
+@bp.post("/p/<int:post_id>/like")
+@login_required
+def like(post_id: int):
+    """Like a post (once)."""
+    post = get_public_post(post_id)
+    return _button(lambda: ops.like_post(current_user, post), _("已点赞。"), url_for("posts.detail", post_id=post_id))
+
+
+@bp.post("/p/<int:post_id>/unlike")
+@login_required
+def unlike(post_id: int):
+    """Take a like back."""
+    post = get_public_post(post_id)
+    return _button(lambda: ops.unlike_post(current_user, post), _("已取消点赞。"),
+                   url_for("posts.detail", post_id=post_id))
+
+
+@bp.route("/p/<int:post_id>/repost", methods=["GET", "POST"])
+@login_required
+def repost(post_id: int):
+    """Repost (转发) with an optional comment."""
+    if not current_user.is_resident:
+        abort(403)
+    post = get_public_post(post_id)
+    form = RepostForm()
+    if form.validate_on_submit():
+        try:
+            made = ops.repost_post(current_user, post, form.comment.data)
+        except ServiceError as err:
+            db.session.rollback()
+            form.comment.errors = list(form.comment.errors) + [err.message]
+        else:
+            db.session.commit()
+            flash(_("已转发。"), "success")
+            return redirect(url_for("social.repost_detail", repost_id=made.id), 303)
+    counts = count_for_posts([post.id])[post.id]
+    status = 422 if form.errors else 200
+    return render_template("social/repost_form.html", post=post, counts=counts, form=form), status
+
+
+@bp.get("/r/<int:repost_id>")
+def repost_detail(repost_id: int):
+    """A repost: the comment, then the original (or its withdrawal notice)."""
+    item = queries.get_repost(repost_id)
+    return render_template("social/repost.html", repost=item)
+
+
+@bp.get("/me/reposts")
+@login_required
+def my_reposts():
+    """A resident's reposts."""
+    page = queries.reposts_by_user(current_user.id, request.args.get("cursor"), 20)
+    return render_template("social/my_reposts.html", page=page)
+
+
+@bp.get("/topic/<name>")
+def topic(name: str):
+    """Posts with the topic #name#."""
+    result = queries.topic_posts(name, request.args.get("cursor"), 20)
+    return render_template("social/topic.html", name=name, result=result)
+
+
+@bp.app_template_global()
+def following(department_id: int) -> bool:
+    """Whether the current user follows the department (for the follow button)."""
+    return bool(current_user.is_authenticated and queries.is_following(current_user.id, department_id))
+
+
+@bp.cli.command("flush-views")
+def flush_views_cmd() -> None:
+    """Write the post views waiting in memory or Redis to the database."""
+    import click
+
+    click.echo(f"{flush_views()} views written")
