@@ -20,12 +20,12 @@ from ..models import STAFF_ROLES, Notification, Post, Role, User
 from . import mail
 
 
-def notify(user_id: int, kind: str, **data: Any) -> Notification:
+def notify(user_id: int, kind: str, /, **data: Any) -> Notification:
     """Tell one user something; ``data`` must be JSON-serialisable (ids, names, a reason)."""
     return notify_many([user_id], kind, **data)[0]
 
 
-def notify_many(user_ids: Iterable[int], kind: str, **data: Any) -> list[Notification]:
+def notify_many(user_ids: Iterable[int], kind: str, /, **data: Any) -> list[Notification]:
     """The same notification to several users (each once)."""
     now = utcnow()
     rows = [Notification(user_id=uid, kind=kind, data=data, created_at=now) for uid in dict.fromkeys(user_ids)]
@@ -47,7 +47,7 @@ def staff_ids(department_id: int, roles: Iterable[str] = STAFF_ROLES, exclude: i
     return list(db.session.scalars(stmt.order_by(User.id)))
 
 
-def notify_department(department_id: int, kind: str, roles: Iterable[str] = STAFF_ROLES,
+def notify_department(department_id: int, kind: str, /, *, roles: Iterable[str] = STAFF_ROLES,
                       exclude: int | None = None, **data: Any) -> list[Notification]:
     return notify_many(staff_ids(department_id, roles, exclude), kind, **data)
 
