@@ -57,6 +57,10 @@ def nav_counts() -> dict[str, int]:
                 Thread.state == ThreadState.AWAITING,
             )
         ) or 0
+    if current_user.is_authenticated and current_user.can_review:
+        from .review.queries import waiting_count
+
+        counts["review"] = waiting_count(current_user)
     if current_user.is_authenticated:
         from .notifications.queries import unread_count
 

@@ -25,6 +25,7 @@ def post_dict(p: Post, counts: PostCounts | None = None) -> dict:
         "body": p.body if not p.withdrawn else None,
         "category": p.category,
         "major": p.major,
+        "fast_track": p.fast_track,
         "state": p.state,
         "published_at": iso(p.published_at),
         "scheduled_at": iso(p.scheduled_at),

@@ -38,7 +38,7 @@ def detail(slug: str):
     if tab == "board":
         board = board_threads(department.id, request.args.get("cursor"), 20)
     else:
-        posts = timeline(cursor=request.args.get("cursor"), limit=20, department_ids=[department.id])
+        posts = timeline(cursor=request.args.get("cursor"), limit=20, department_ids=[department.id], pins="department")
     return render_template(
         "departments/detail.html", department=department, tab=tab, posts=posts, board=board,
         figures=figures, form=ThreadForm(),

@@ -6,6 +6,7 @@ from .department import Department
 from .notification import Notification
 from .media import Image
 from .post import Category, Post, PostState
+from .review import Correction, Decision, ReviewDecision
 from .setting import Setting
 from .social import Follow, Like, PostViewDaily, Repost
 from .thread import Rating, Reply, Thread, ThreadKind, ThreadState
@@ -16,6 +17,8 @@ __all__ = [
     "AppendOnlyError",
     "AuditLog",
     "Category",
+    "Correction",
+    "Decision",
     "Department",
     "Follow",
     "HolidayOverride",
@@ -29,6 +32,7 @@ __all__ = [
     "Rating",
     "Reply",
     "Repost",
+    "ReviewDecision",
     "Role",
     "STAFF_ROLES",
     "Setting",

@@ -44,7 +44,15 @@ class Category(StrEnum):
 
 class Post(db.Model):
     __tablename__ = "posts"
-    __table_args__ = (sa.Index("ix_posts_state_published", "state", "published_at", "id"),)
+    __table_args__ = (
+        sa.Index("ix_posts_state_published", "state", "published_at", "id"),
+        # One pinned post per department page (review/operations.pin_post keeps it so).
+        sa.Index(
+            "uq_posts_department_pin", "department_id", unique=True,
+            sqlite_where=sa.text("dept_pinned_at IS NOT NULL"),
+            postgresql_where=sa.text("dept_pinned_at IS NOT NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     department_id: Mapped[int] = mapped_column(sa.ForeignKey("departments.id"), index=True)
@@ -61,6 +69,10 @@ class Post(db.Model):
     scheduled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     withdraw_reason: Mapped[str | None] = mapped_column(sa.Text)
+    # Fast track (应急/辟谣): published on the department head's one approval.
+    fast_track: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    timeline_pinned_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    dept_pinned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     department: Mapped[Department] = relationship()
     author: Mapped[User] = relationship()

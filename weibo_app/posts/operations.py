@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask_babel import gettext as _
 
 from .. import signals
@@ -57,11 +59,11 @@ def create_post(author: User, *, body: str, category: str, major: bool = False) 
     return post
 
 
-def publish_post(actor: User | None, post: Post) -> Post:
-    """Make a post public now."""
+def publish_post(actor: User | None, post: Post, at: datetime | None = None) -> Post:
+    """Make a post public now (or as of ``at``: a scheduled post keeps its own time)."""
     now = utcnow()
     post.state = PostState.PUBLISHED
-    post.published_at = now
+    post.published_at = at or now
     post.updated_at = now
     record(actor, "post.publish", "post", post.id, department_id=post.department_id)
     signals.post_published.send(post)

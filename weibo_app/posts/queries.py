@@ -30,6 +30,7 @@ class PostCounts:
 class TimelinePage:
     page: Page[Post]
     counts: dict[int, PostCounts] = field(default_factory=dict)
+    pinned: list[Post] = field(default_factory=list)  # shown above the page, first page only
 
 
 def count_for_posts(post_ids: list[int]) -> dict[int, PostCounts]:
@@ -66,8 +67,14 @@ def timeline(
     cursor: str | None = None,
     limit: int = 20,
     department_ids: list[int] | None = None,
+    pins: str | None = None,
 ) -> TimelinePage:
-    """Public posts newest first (withdrawn ones stay, shown as their notice)."""
+    """Public posts newest first (withdrawn ones stay, shown as their notice).
+
+    With ``pins`` the pinned posts come first on the first page and stay out of
+    the stream below: ``"timeline"``, the fast-track posts pinned until a time
+    still ahead; ``"department"``, a department page's one pinned post.
+    """
     now = utcnow()
     stmt = (
         sa.select(Post)
@@ -76,10 +83,22 @@ def timeline(
     )
     if department_ids is not None:
         stmt = stmt.where(Post.department_id.in_(department_ids))
+    pinned: list[Post] = []
+    if pins:
+        if pins == "timeline":
+            is_pinned = Post.timeline_pinned_until > now
+            not_pinned = sa.or_(Post.timeline_pinned_until.is_(None), Post.timeline_pinned_until <= now)
+        else:
+            is_pinned, not_pinned = Post.dept_pinned_at.is_not(None), Post.dept_pinned_at.is_(None)
+        if not cursor:
+            pinned = list(db.session.scalars(
+                stmt.where(is_pinned).order_by(Post.published_at.desc(), Post.id.desc()).limit(limit)
+            ))
+        stmt = stmt.where(not_pinned)
     stmt = keyset_desc(stmt, Post.published_at, Post.id, cursor, limit)
     rows = list(db.session.scalars(stmt))
     page = page_of(rows, limit, lambda p: (p.published_at, p.id))
-    return TimelinePage(page, count_for_posts([p.id for p in page.items]))
+    return TimelinePage(page, count_for_posts([p.id for p in pinned + page.items]), pinned)
 
 
 def get_public_post(post_id: int) -> Post:

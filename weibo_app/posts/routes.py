@@ -8,14 +8,16 @@ from flask_login import current_user, login_required
 
 from ..exceptions import ServiceError
 from ..extensions import db
+from ..models import PostState
+from ..review.forms import DraftForm, aware
+from ..review.operations import save_draft
+from ..review.queries import corrections_for
 from ..social.queries import followed_department_ids, reposts_of_post
 from ..threads.forms import ThreadForm
 from ..threads.queries import threads_of_post
 from ..threads.views import thread_forms
 from ..views_counter import record_view
 from . import queries
-from .forms import PostForm
-from .operations import create_post
 
 bp = Blueprint("posts", __name__)
 
@@ -26,7 +28,7 @@ def timeline():
     followed = None
     if current_user.is_authenticated and current_user.is_resident and not request.args.get("all"):
         followed = followed_department_ids(current_user.id) or None
-    result = queries.timeline(cursor=request.args.get("cursor"), limit=20, department_ids=followed)
+    result = queries.timeline(cursor=request.args.get("cursor"), limit=20, pins="timeline", department_ids=followed)
     return render_template("posts/timeline.html", result=result, following_feed=followed is not None)
 
 
@@ -41,6 +43,7 @@ def detail(post_id: int):
     return render_template(
         "posts/detail.html", post=post, threads=threads, counts=counts,
         thread_form=ThreadForm(), forms=thread_forms(), reposts=reposts_of_post(post.id, 20),
+        corrections=corrections_for([post.id])[post.id],
     )
 
 
@@ -50,18 +53,25 @@ def compose():
     """Staff write a post for their department."""
     if not current_user.is_staff:
         abort(403)
-    form = PostForm()
+    form = DraftForm()
     if form.validate_on_submit():
         try:
-            post = create_post(current_user, body=form.body.data, category=form.category.data, major=form.major.data)
+            post = save_draft(current_user, body=form.body.data, category=form.category.data,
+                              major=form.major.data, scheduled_at=aware(form.scheduled_at.data),
+                              submit=not form.save.data)
         except ServiceError as err:
             db.session.rollback()
             form.body.errors.append(err.message)
         else:
             db.session.commit()
-            if post.is_public(post.published_at) if post.published_at else False:
+            if post.state == PostState.PUBLISHED:
                 flash(_("微博已发布。"), "success")
                 return redirect(url_for("posts.detail", post_id=post.id))
-            flash(_("草稿已保存，等待审核。"), "success")
-            return redirect(url_for("departments.detail", slug=current_user.department.slug))
+            if post.state == PostState.SCHEDULED:
+                flash(_("微博将按时发布。"), "success")
+            elif post.state == PostState.DRAFT:
+                flash(_("草稿已保存。"), "success")
+            else:
+                flash(_("已提交，等待审核。"), "success")
+            return redirect(url_for("review.index"))
     return render_template("posts/compose.html", form=form), 422 if form.errors else 200
