@@ -19,6 +19,7 @@ BLUEPRINTS = (
     "weibo_app.threads.routes:bp",
     "weibo_app.dashboard.routes:bp",
     "weibo_app.admin.routes:bp",
+    "weibo_app.admin.audit:bp",
     "weibo_app.review.routes:bp",
     "weibo_app.social.routes:bp",
     "weibo_app.notifications.routes:bp",

@@ -66,3 +66,7 @@ def remove_holiday():
         db.session.commit()
         flash(_("已删除。"), "success")
     return redirect(url_for("admin.holidays"), 303)
+
+
+# Pages kept in their own modules register on this blueprint (and its admin check).
+from . import departments, settings_admin, users  # noqa: E402,F401

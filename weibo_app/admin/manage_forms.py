@@ -1,0 +1,70 @@
+"""Forms of the account, department and settings pages."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from ..labels import ROLE_LABELS
+
+
+class UserFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search form
+
+    q = StringField(_l("用户名"), validators=[Optional(), Length(max=40)])
+    role = SelectField(_l("角色"), choices=[], validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.role.choices = [("", _l("全部"))] + [(code.value, label) for code, label in ROLE_LABELS.items()]
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(_l("角色"), choices=[], validators=[DataRequired()])
+    department = SelectField(_l("部门"), choices=[], validators=[Optional()])
+    submit = SubmitField(_l("保存角色"))
+
+    def __init__(self, departments, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.role.choices = [(code.value, label) for code, label in ROLE_LABELS.items()]
+        self.department.choices = [("", _l("（无）"))] + departments
+
+
+class ActiveForm(FlaskForm):
+    reason = StringField(_l("理由"), validators=[Optional(), Length(max=500)])
+    submit = SubmitField(_l("提交"))
+
+
+class UnlockForm(FlaskForm):
+    submit = SubmitField(_l("解除锁定"))
+
+
+class DepartmentForm(FlaskForm):
+    slug = StringField(_l("标识"), validators=[DataRequired(), Length(max=60)])
+    name = StringField(_l("名称"), validators=[DataRequired(), Length(max=80)])
+    parent = SelectField(_l("上级部门"), choices=[], validators=[Optional()])
+    review_required = BooleanField(_l("发布前需要审核"), default=True)
+    submit = SubmitField(_l("添加部门"))
+
+
+class DepartmentEditForm(FlaskForm):
+    name = StringField(_l("名称"), validators=[DataRequired(), Length(max=80)])
+    description = TextAreaField(_l("简介"), validators=[Optional(), Length(max=1000)])
+    review_required = BooleanField(_l("发布前需要审核"))
+    submit = SubmitField(_l("保存"))
+
+
+class CsrfOnlyForm(FlaskForm):
+    """Carries the CSRF token of a form whose fields are built by hand (settings)."""
+
+
+class AuditFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET filter form
+
+    actor = StringField(_l("操作人"), validators=[Optional(), Length(max=40)])
+    action = StringField(_l("操作"), validators=[Optional(), Length(max=40)])
+    department = StringField(_l("部门标识"), validators=[Optional(), Length(max=60)])
+    start = DateField(_l("起始日期"), validators=[Optional()])
+    end = DateField(_l("截止日期（含）"), validators=[Optional()])
