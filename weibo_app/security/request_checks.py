@@ -37,13 +37,19 @@ def _urlencoded_ok(raw: bytes) -> bool:
     return True
 
 
-def _raw_path() -> bytes:
-    # WSGI hands PATH_INFO over as bytes-in-latin-1, already percent-decoded.
-    return request.environ.get("PATH_INFO", "").encode("latin-1", "replace")
+def _path_ok() -> bool:
+    environ = request.environ
+    # WSGI hands PATH_INFO over as bytes-in-latin-1, already percent-decoded...
+    if not _valid(environ.get("PATH_INFO", "").encode("latin-1", "replace")):
+        return False
+    # ...but some servers (and Werkzeug's own) have already replaced bad bytes there;
+    # the request line as sent is kept in RAW_URI or REQUEST_URI.
+    raw = environ.get("RAW_URI") or environ.get("REQUEST_URI") or ""
+    return _valid(unquote_to_bytes(raw.split("?", 1)[0].encode("latin-1", "replace")))
 
 
 def check_encoding() -> None:
-    if not _urlencoded_ok(request.query_string) or not _valid(_raw_path()):
+    if not _urlencoded_ok(request.query_string) or not _path_ok():
         raise BadEncoding(_("请求地址包含无效的 UTF-8 编码。"))
     mimetype = request.mimetype
     if mimetype == "application/x-www-form-urlencoded":
