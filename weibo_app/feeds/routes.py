@@ -42,7 +42,7 @@ def _entry(post: Post) -> Entry:
         title, html = _("【已撤回】") + post.department.name, f"<p>{escape(notice)}</p>"
     else:
         first_line = post.body.splitlines()[0] if post.body else ""
-        title = first_line[:TITLE_CHARS] + ("…" if len(post.body) > TITLE_CHARS else "")
+        title = first_line[:TITLE_CHARS] + ("…" if len(first_line) > TITLE_CHARS else "")
         html = post.body_html
     return Entry(
         id=url_for("posts.detail", post_id=post.id, _external=True),
