@@ -20,6 +20,8 @@ BLUEPRINTS = (
     "weibo_app.dashboard.routes:bp",
     "weibo_app.admin.routes:bp",
     "weibo_app.admin.audit:bp",
+    "weibo_app.search.routes:bp",
+    "weibo_app.media.routes:bp",
     "weibo_app.review.routes:bp",
     "weibo_app.social.routes:bp",
     "weibo_app.notifications.routes:bp",

@@ -51,6 +51,16 @@ DEFAULTS: dict[str, Any] = {
     "PAGE_SIZE": 20,
     "API_TOKEN_HOURS": 24,
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+    # Images: "local" keeps them in UPLOAD_DIR (default instance/uploads), or
+    # "package.module:Class" names another storage (see weibo_app/media/storage.py).
+    "UPLOAD_STORAGE": "local",
+    "UPLOAD_DIR": None,
+    "IMAGE_MAX_BYTES": 5 * 1024 * 1024,
+    "IMAGE_MAX_PIXELS": 50_000_000,
+    "IMAGE_MAX_SIDE": 4096,
+    "IMAGE_THUMB_SIZE": 320,
+    "POST_MAX_IMAGES": 9,
+    "THREAD_MAX_IMAGES": 3,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": None,

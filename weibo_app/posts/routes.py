@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from ..exceptions import ServiceError
 from ..extensions import db
+from ..media.operations import attach_images
 from ..models import PostState
 from ..review.forms import DraftForm, aware
 from ..review.operations import save_draft
@@ -59,6 +60,7 @@ def compose():
             post = save_draft(current_user, body=form.body.data, category=form.category.data,
                               major=form.major.data, scheduled_at=aware(form.scheduled_at.data),
                               submit=not form.save.data)
+            attach_images(current_user, form.images.data, post=post)
         except ServiceError as err:
             db.session.rollback()
             form.body.errors.append(err.message)

@@ -12,6 +12,7 @@ from ..clock import utcnow
 from ..departments.operations import get_department
 from ..exceptions import ServiceError
 from ..extensions import db
+from ..media.operations import attach_images
 from ..permissions import acts_for
 from ..posts.queries import count_for_posts, get_public_post
 from ..security.limits import reply_limit, thread_limit
@@ -39,6 +40,7 @@ def open_on_post(post_id: int):
     if form.validate_on_submit():
         try:
             thread = ops.open_thread(current_user, body=form.body.data, kind=form.kind.data, post=post)
+            attach_images(current_user, form.images.data, thread=thread)
         except ServiceError as err:
             db.session.rollback()
             form.body.errors.append(err.message)
@@ -63,6 +65,7 @@ def open_on_board(slug: str):
     if form.validate_on_submit():
         try:
             thread = ops.open_thread(current_user, body=form.body.data, kind=form.kind.data, department=department)
+            attach_images(current_user, form.images.data, thread=thread)
         except ServiceError as err:
             db.session.rollback()
             form.body.errors.append(err.message)

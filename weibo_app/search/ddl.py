@@ -1,0 +1,111 @@
+"""The search index, in the database itself so it changes in the same transaction as the text.
+
+SQLite: one FTS5 table with the trigram tokenizer (substring matching that
+works for Chinese, which has no spaces between words), filled by triggers on
+posts, threads and replies. Its rowid encodes the source row:
+``id * 4 + kind`` (1 post, 2 thread, 3 reply), so a trigger finds its entry
+by rowid instead of scanning.
+
+PostgreSQL: the pg_trgm extension and GIN trigram indexes on the three body
+columns; ``ILIKE '%...%'`` uses them, and PostgreSQL updates an index in
+the writing transaction itself, so no triggers are needed.
+
+``db.create_all()`` creates all of this through ``after_create`` listeners;
+Alembic migrations call ``install_search(connection)`` after creating or
+changing the tables.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+import sqlalchemy as sa
+from sqlalchemy import DDL, event
+from sqlalchemy.engine import Connection
+
+from ..models import Post, Reply, Thread
+
+FTS_TABLE = "search_fts"
+#: Entry kinds in the FTS rowid (``id * 4 + kind``).
+KINDS = {"posts": 1, "threads": 2, "replies": 3}
+#: FTS5's trigram tokenizer arrived in SQLite 3.34.0.
+TRIGRAM_SQLITE = (3, 34, 0)
+
+_FTS = (
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} "
+    "USING fts5(body, tokenize='trigram')"
+)
+
+
+# The statements below are built from the constant names above only, never from input.
+def _sqlite_triggers(table: str) -> list[str]:
+    n = KINDS[table]
+    return [
+        f"""CREATE TRIGGER IF NOT EXISTS {table}_search_ai AFTER INSERT ON {table} BEGIN
+  INSERT INTO {FTS_TABLE}(rowid, body) VALUES (new.id * 4 + {n}, new.body);
+END""",  # noqa: S608 - constant names only
+        f"""CREATE TRIGGER IF NOT EXISTS {table}_search_au AFTER UPDATE OF body ON {table} BEGIN
+  DELETE FROM {FTS_TABLE} WHERE rowid = old.id * 4 + {n};
+  INSERT INTO {FTS_TABLE}(rowid, body) VALUES (new.id * 4 + {n}, new.body);
+END""",  # noqa: S608 - constant names only
+        f"""CREATE TRIGGER IF NOT EXISTS {table}_search_ad AFTER DELETE ON {table} BEGIN
+  DELETE FROM {FTS_TABLE} WHERE rowid = old.id * 4 + {n};
+END""",  # noqa: S608 - constant names only
+    ]
+
+
+def _sqlite_backfill(table: str) -> str:
+    n = KINDS[table]
+    return (
+        f"INSERT INTO {FTS_TABLE}(rowid, body) SELECT id * 4 + {n}, body FROM {table} "  # noqa: S608 - constants
+        f"WHERE id * 4 + {n} NOT IN (SELECT rowid FROM {FTS_TABLE})"
+    )
+
+
+def _postgres_statements(table: str) -> list[str]:
+    return [
+        "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+        f"CREATE INDEX IF NOT EXISTS ix_{table}_body_trgm ON {table} USING gin (body gin_trgm_ops)",
+    ]
+
+
+def sqlite_has_trigram() -> bool:
+    return sqlite3.sqlite_version_info >= TRIGRAM_SQLITE
+
+
+def install_search(connection: Connection) -> None:
+    """Create the search index for the tables that exist (idempotent), and fill it.
+
+    Call from an Alembic migration: ``install_search(op.get_bind())``.
+    """
+    dialect = connection.dialect.name
+    for table in KINDS:
+        if dialect == "sqlite":
+            if not sqlite_has_trigram():
+                raise RuntimeError("search needs SQLite 3.34 or newer (FTS5 trigram tokenizer)")
+            connection.execute(sa.text(_FTS))
+            for statement in _sqlite_triggers(table):
+                connection.execute(sa.text(statement))
+            connection.execute(sa.text(_sqlite_backfill(table)))
+        elif dialect == "postgresql":
+            for statement in _postgres_statements(table):
+                connection.execute(sa.text(statement))
+
+
+def _attach() -> None:
+    """Make ``metadata.create_all()`` build the index with the tables."""
+    for model in (Post, Thread, Reply):
+        table = model.__table__
+        name = table.name
+        event.listen(table, "after_create", DDL(_FTS).execute_if(dialect="sqlite"))
+        for statement in _sqlite_triggers(name):
+            event.listen(table, "after_create", DDL(statement).execute_if(dialect="sqlite"))
+        for statement in _postgres_statements(name):
+            event.listen(table, "after_create", DDL(statement).execute_if(dialect="postgresql"))
+    # The FTS table belongs to no model; drop it with the posts so drop_all leaves nothing.
+    event.listen(
+        Post.__table__, "after_drop", DDL(f"DROP TABLE IF EXISTS {FTS_TABLE}").execute_if(dialect="sqlite")
+    )
+
+
+_attach()
