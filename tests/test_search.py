@@ -85,6 +85,19 @@ def test_threads_are_found_by_their_text_and_by_their_replies(make):
     assert found("夜间 几点") == [("thread", on_post.id)]  # one word in the thread, one in a reply
 
 
+def test_digits_and_addresses_never_probe_what_the_public_sees_masked(make):
+    dept = make.department()
+    hotline = make.post(author=make.staff(dept), body="便民服务热线12345，邮箱 help@gov.cn")
+    thread = make.thread(department=dept, body="我的电话13812345678，邮箱 li@example.com，3号楼停电")
+
+    assert found("1234") == [("post", hotline.id)]
+    assert found("13812345678") == []
+    assert found("li@example") == []
+    assert found("@") == [("post", hotline.id)]
+    assert found("3号楼") == [("thread", thread.id)]  # one digit alone reveals nothing masked
+    assert found("电话") == [("thread", thread.id)]
+
+
 def test_newest_first_across_posts_and_threads_with_pages(make):
     dept = make.department()
     staff = make.staff(dept)
@@ -119,6 +132,11 @@ def test_the_public_never_finds_withdrawn_drafts_future_or_hidden_items(make):
     hidden.hidden_at = utcnow()
     hidden_thread = make.thread(department=dept, body="停水了吗（隐藏）")
     hidden_thread.hidden_at = utcnow()
+    held_thread = make.thread(department=dept, body="停水三天了（待审核）")
+    held_thread.held_at = utcnow()
+    answered = make.thread(department=dept, body="什么时候恢复供水？")
+    hidden_reply = reply_to_thread(staff, answered, "停水原因正在排查")
+    hidden_reply.hidden_at = utcnow()
     future = make.post(author=staff, body="停水通知（定时）")
     future.state = PostState.SCHEDULED
     future.published_at = utcnow() + timedelta(days=1)

@@ -9,12 +9,20 @@ from ..extensions import db
 from ..models import Department, Post, Thread
 from . import queries as q
 
+
+def _no_reply_by(p: q.Period):
+    """No official reply by ``as_of``, spelled out: ``~is_answered`` is NULL, not true, for a NULL reply time."""
+    return sa.or_(Thread.first_response_at.is_(None), Thread.first_response_at > p.as_of)
+
+
 THREAD_FIGURES = {
     "threads": lambda p: q.opened_in(p),
     "dismissed": lambda p: sa.and_(q.opened_in(p), q.is_dismissed()),
     "answered": lambda p: sa.and_(q.opened_in(p), q.is_answered(p)),
-    "unanswered": lambda p: sa.and_(q.opened_in(p), ~q.is_dismissed(), ~q.is_answered(p)),
-    "late": lambda p: sa.and_(q.opened_in(p), q.on_time_base(p), ~q.on_time(p)),
+    "unanswered": lambda p: sa.and_(q.opened_in(p), ~q.is_dismissed(), _no_reply_by(p)),
+    "late": lambda p: sa.and_(
+        q.opened_in(p), q.on_time_base(p), sa.or_(_no_reply_by(p), Thread.first_response_at > Thread.first_due_at)
+    ),
     "awaiting": q.is_awaiting,
     "overdue": q.is_overdue,
 }
