@@ -218,7 +218,8 @@ def _paths() -> dict[str, dict]:
             body={"secrecy_checked": SECRECY})},
         f"{p}/posts/{{post_id}}/fast-track": {"post": _op(
             "Head: publish emergency information or a rebuttal at once", schema=ONE_POST, params=[POST_ID],
-            tag="review", body={"secrecy_checked": SECRECY, "pin_until": NULLABLE_TIME})},
+            tag="review", body={"secrecy_checked": SECRECY, "pin_until": {
+                "anyOf": [{"type": "string", "format": "date-time"}, {"type": "null"}]}})},
         f"{p}/posts/{{post_id}}/return": {"post": _op(
             "Return a post to its author with a comment", schema=ONE_POST, params=[POST_ID], tag="review",
             body={"comment": BODY}, required=("comment",))},
