@@ -6,20 +6,31 @@ The calendar facts used below were checked against chinesecalendar 1.11.0:
 Oct 1–7 off with Sat Oct 10 worked; 2027 is not covered by the package.
 """
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
+from functools import partial
 
 import chinese_calendar
 import pytest
 import time_machine
+from werkzeug.security import generate_password_hash
 
 from weibo_app.admin.calendar import set_override
 from weibo_app.extensions import db
 from weibo_app.models import HolidayOverride, Role
+from weibo_app.models import user as user_model
 from weibo_app.workdays import due_after, nth_working_day_after, package_covers, uncovered_years
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(monkeypatch):
+    """Cheap hashes for the many accounts these tests make (the login rules are tested elsewhere)."""
+    monkeypatch.setattr(user_model, "generate_password_hash",
+                        partial(generate_password_hash, method="pbkdf2:sha256:1000"))
+
+
+
 def utc(*args) -> datetime:
-    return datetime(*args, tzinfo=timezone.utc)
+    return datetime(*args, tzinfo=UTC)
 
 
 def end_of_local_day(y: int, m: int, d: int) -> datetime:
@@ -72,7 +83,7 @@ def test_due_is_end_of_day_local_whatever_the_hour(app):
     morning = due_after(utc(2026, 3, 2, 0, 5), 3)  # Mon 08:05 local
     evening = due_after(utc(2026, 3, 2, 15, 0), 3)  # Mon 23:00 local
     assert morning == evening == end_of_local_day(2026, 3, 5)
-    assert due_after(utc(2026, 3, 2, 0, 5), 3).astimezone(timezone.utc).second == 59
+    assert due_after(utc(2026, 3, 2, 0, 5), 3).astimezone(UTC).second == 59
 
 
 def test_override_changes_2027_and_wins_over_weekends(app, make):
