@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import feedparser
 import time_machine
@@ -23,9 +23,9 @@ def parse(resp):
 def test_department_feed(app, make, client):
     dept = make.department(slug="health", name="县卫健委")
     other = make.department()
-    with time_machine.travel(datetime(2026, 5, 4, 2, 0, tzinfo=timezone.utc), tick=False):
+    with time_machine.travel(datetime(2026, 5, 4, 2, 0, tzinfo=UTC), tick=False):
         first = make.post(department=dept, body="接种通知 <script>x</script> & 更多\n第二行", category="service")
-    with time_machine.travel(datetime(2026, 5, 5, 2, 0, tzinfo=timezone.utc), tick=False):
+    with time_machine.travel(datetime(2026, 5, 5, 2, 0, tzinfo=UTC), tick=False):
         second = make.post(department=dept, body="#健康# 义诊活动")
         make.post(department=other, body="别的部门")
     feed = parse(client.get("/d/health/feed.atom"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -252,11 +252,11 @@ def test_home_timeline_query_count_same_for_3_and_30_posts(app, make, client, lo
 
 def test_like_figure_counts_period_by_like_time(app, make):
     dept = make.department()
-    with time_machine.travel(datetime(2026, 3, 2, 4, tzinfo=timezone.utc), tick=False):
+    with time_machine.travel(datetime(2026, 3, 2, 4, tzinfo=UTC), tick=False):
         post = make.post(department=dept)
         ops.like_post(make.user(), post)
         db.session.commit()
-    with time_machine.travel(datetime(2026, 3, 10, 4, tzinfo=timezone.utc), tick=False):
+    with time_machine.travel(datetime(2026, 3, 10, 4, tzinfo=UTC), tick=False):
         ops.like_post(make.user(), post)
         db.session.commit()
         march_1_to_5 = compute_metrics(make_period(date(2026, 3, 1), date(2026, 3, 6)), department_ids=[dept.id])[0]

@@ -1,0 +1,45 @@
+"""Like, follow and notification buttons with CSRF protection switched on, as in production."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from weibo_app.extensions import db
+from weibo_app.models import Follow, Like
+
+
+@pytest.fixture
+def app_config(app_config):
+    return {**app_config, "WTF_CSRF_ENABLED": True}
+
+
+def token_from(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def test_like_and_follow_need_the_token(app, make, client, login):
+    dept = make.department()
+    post = make.post(department=dept)
+    login(make.user())
+    assert client.post(f"/p/{post.id}/like").status_code == 400
+    assert client.post(f"/d/{dept.slug}/follow").status_code == 400
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Like)) == 0
+
+    token = token_from(client.get(f"/p/{post.id}").get_data(as_text=True))
+    assert client.post(f"/p/{post.id}/like", data={"csrf_token": token}).status_code == 303
+    token = token_from(client.get(f"/d/{dept.slug}").get_data(as_text=True))
+    assert client.post(f"/d/{dept.slug}/follow", data={"csrf_token": token}).status_code == 303
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Like)) == 1
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Follow)) == 1
+
+
+def test_repost_form_needs_the_token(app, make, client, login):
+    post = make.post()
+    login(make.user())
+    assert client.post(f"/p/{post.id}/repost", data={"comment": "转"}).status_code == 400
+    page = client.get(f"/p/{post.id}/repost").get_data(as_text=True)
+    resp = client.post(f"/p/{post.id}/repost", data={"comment": "转", "csrf_token": token_from(page)})
+    assert resp.status_code == 303
