@@ -36,20 +36,20 @@ from .forms import (
 bp = Blueprint("review", __name__, cli_group=None)
 
 
-def _do(form, action: Callable[[], object], done: str, target: str):
-    """Validate the form, run one service, commit once; errors come back as a flash."""
+def _do(form, action: Callable[[], object], done: str, target: str, back: str | None = None):
+    """Validate the form, run one service, commit once; errors come back (to ``back``) as a flash."""
     if not form.validate_on_submit():
         errors = [e for field in form for e in field.errors]
         flash(errors[0] if errors else _("请求有误。"), "error")
-        return redirect(target, 303)
+        return redirect(back or target, 303)
     try:
         action()
     except ServiceError as err:
         db.session.rollback()
         flash(err.message, "error")
-    else:
-        db.session.commit()
-        flash(done, "success")
+        return redirect(back or target, 303)
+    db.session.commit()
+    flash(done, "success")
     return redirect(target, 303)
 
 
@@ -131,7 +131,7 @@ def approve(post_id: int):
     post = _staff_post(post_id)
     form = ApproveForm()
     return _do(form, lambda: ops.approve_post(current_user, post, secrecy_checked=form.secrecy_checked.data),
-               _("已审核通过。"), url_for("review.index"))
+               _("已审核通过。"), url_for("review.index"), url_for("review.show", post_id=post.id))
 
 
 @bp.post("/review/<int:post_id>/fast-track")
@@ -145,7 +145,7 @@ def fast_track(post_id: int):
         until = utcnow() + timedelta(hours=form.pin_hours.data) if form.pin_hours.data else None
         ops.fast_track_publish(current_user, post, secrecy_checked=form.secrecy_checked.data, pin_until=until)
 
-    return _do(form, action, _("已快速发布。"), url_for("review.index"))
+    return _do(form, action, _("已快速发布。"), url_for("review.index"), url_for("review.show", post_id=post.id))
 
 
 @bp.post("/review/<int:post_id>/return")
@@ -155,7 +155,7 @@ def send_back(post_id: int):
     post = _staff_post(post_id)
     form = ReturnForm()
     return _do(form, lambda: ops.return_post(current_user, post, comment=form.comment.data),
-               _("已退回。"), url_for("review.index"))
+               _("已退回。"), url_for("review.index"), url_for("review.show", post_id=post.id))
 
 
 @bp.post("/review/<int:post_id>/schedule")
