@@ -229,3 +229,16 @@ def test_email_failure_does_not_break_the_action(app, make):
     thread_ops.reply_to_thread(make.staff(dept), thread, "回复")
     db.session.commit()
     assert kinds_of(resident)[-1][0] == "thread_answered"
+
+
+@pytest.mark.parametrize(("kind", "data", "text"), [
+    ("post_hidden", {"post_id": 1, "reason": "涉密"}, "您发布的微博已被隐藏，理由：涉密"),
+    ("reply_hidden", {"thread_id": 1, "reason": "广告"}, "您的追问已被隐藏，理由：广告"),
+    ("thread_restored", {"thread_id": 1}, "您被隐藏的内容已恢复显示。"),
+    ("something_new", {"message": "自定义"}, "自定义"),
+    ("something_new", {}, "您有一条新通知。"),
+])
+def test_every_kind_has_words(app, kind, data, text):
+    from weibo_app.notifications.messages import describe
+
+    assert describe(kind, data) == text

@@ -27,6 +27,10 @@ def describe(kind: str, data: dict[str, Any]) -> str:
                  dept=d.get("department", ""), reason=d.get("reason") or _("未说明"))
     if kind == "thread_hidden":
         return _("您的留言已被隐藏，理由：%(reason)s", reason=d.get("reason") or _("未说明"))
+    if kind == "post_hidden":
+        return _("您发布的微博已被隐藏，理由：%(reason)s", reason=d.get("reason") or _("未说明"))
+    if kind in ("thread_restored", "reply_restored", "post_restored"):
+        return _("您被隐藏的内容已恢复显示。")
     if kind == "reply_hidden":
         return _("您的追问已被隐藏，理由：%(reason)s", reason=d.get("reason") or _("未说明"))
     if kind == "thread_new":
