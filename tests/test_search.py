@@ -7,6 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 import time_machine
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from weibo_app.clock import utcnow
 from weibo_app.extensions import db
@@ -280,3 +282,16 @@ def test_no_query_is_too_short_and_the_empty_query_finds_nothing(make, q):
     post = make.post(body="路灯维修")
     assert found(q) == [("post", post.id)]
     assert found("") == []
+
+
+WORD_CHARS = list("路灯维修供水电气网民ABCxyz7%_\"'*^:()[]-+.,!?#$&~`\\/；，。！？“”")
+
+
+@settings(max_examples=25, deadline=None, database=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(word=st.text(st.sampled_from(WORD_CHARS), min_size=1, max_size=8))
+def test_any_word_written_in_a_post_is_found_again(make, word):
+    """Quotes, FTS operators and LIKE wildcards in a word are plain characters on both databases."""
+    post = make.post(body=f"开头{word}结尾")
+    assert ("post", post.id) in found(word)
+    assert ("post", post.id) in found(f"开头{word}")
