@@ -26,7 +26,8 @@ PRIVATE_CACHE = "private, max-age=300"
 
 
 def _hidden(obj) -> bool:
-    return getattr(obj, "hidden_at", None) is not None
+    """Hidden or held by moderation: not for the public, whatever it carries."""
+    return getattr(obj, "hidden_at", None) is not None or getattr(obj, "held_at", None) is not None
 
 
 def _public(image: Image) -> bool:

@@ -54,12 +54,13 @@ END""",  # noqa: S608 - constant names only
     ]
 
 
-def _sqlite_backfill(table: str) -> str:
+def _sqlite_rebuild(table: str) -> list[str]:
+    """Refill one kind of entry from its table (rows may have changed while no trigger ran)."""
     n = KINDS[table]
-    return (
-        f"INSERT INTO {FTS_TABLE}(rowid, body) SELECT id * 4 + {n}, body FROM {table} "  # noqa: S608 - constants
-        f"WHERE id * 4 + {n} NOT IN (SELECT rowid FROM {FTS_TABLE})"
-    )
+    return [
+        f"DELETE FROM {FTS_TABLE} WHERE rowid % 4 = {n}",  # noqa: S608 - constant names only
+        f"INSERT INTO {FTS_TABLE}(rowid, body) SELECT id * 4 + {n}, body FROM {table}",  # noqa: S608
+    ]
 
 
 def _postgres_statements(table: str) -> list[str]:
@@ -74,9 +75,12 @@ def sqlite_has_trigram() -> bool:
 
 
 def install_search(connection: Connection) -> None:
-    """Create the search index for the tables that exist (idempotent), and fill it.
+    """Create the search index (idempotent) and fill it from the tables.
 
-    Call from an Alembic migration: ``install_search(op.get_bind())``.
+    Call from an Alembic migration: ``install_search(op.get_bind())`` once the
+    posts, threads and replies tables exist, and again after any migration
+    that rebuilds one of them on SQLite (batch mode copies the table, and its
+    triggers go with the old copy).
     """
     dialect = connection.dialect.name
     for table in KINDS:
@@ -86,7 +90,8 @@ def install_search(connection: Connection) -> None:
             connection.execute(sa.text(_FTS))
             for statement in _sqlite_triggers(table):
                 connection.execute(sa.text(statement))
-            connection.execute(sa.text(_sqlite_backfill(table)))
+            for statement in _sqlite_rebuild(table):
+                connection.execute(sa.text(statement))
         elif dialect == "postgresql":
             for statement in _postgres_statements(table):
                 connection.execute(sa.text(statement))
