@@ -258,3 +258,24 @@ def test_errors_never_show_a_stack_trace(app, client):
     api = client.get("/api/v1/boom")
     assert api.status_code == 500 and api.get_json()["error"]["code"] == "server_error"
     assert "secret internals" not in api.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("field", ["body", "kind"])
+def test_lone_surrogates_in_json_are_a_400_not_a_500(client, make, api_headers, field):
+    dept = make.department()
+    payload = {"body": '"路灯"', "kind": '"complaint"'}
+    payload[field] = '"x\\ud800y"'
+    raw = "{" + ", ".join(f'"{k}": {v}' for k, v in payload.items()) + "}"
+    resp = client.post(f"/api/v1/departments/{dept.slug}/threads", data=raw, content_type="application/json",
+                       headers=api_headers(make.user()))
+    assert resp.status_code == 400
+    assert resp.get_json()["error"]["code"] == "invalid_encoding"
+
+
+def test_surrogate_pairs_in_json_are_fine(client, make, api_headers):
+    dept = make.department()
+    raw = '{"body": "\\ud83d\\ude00 好", "kind": "comment"}'
+    resp = client.post(f"/api/v1/departments/{dept.slug}/threads", data=raw, content_type="application/json",
+                       headers=api_headers(make.user()))
+    assert resp.status_code == 201
+    assert resp.get_json()["body"] == "\U0001f600 好"

@@ -7,6 +7,7 @@ field with ``|safe`` (see ``templates/_macros.html``) and autoescape the rest.
 
 from __future__ import annotations
 
+import html
 import math
 import re
 import unicodedata
@@ -32,14 +33,26 @@ _URL_RE = re.compile(
 )
 
 
+# Whole Unicode categories no one means to type: controls (Cc), format characters
+# (Cf: zero-width, bidirectional, soft hyphen, tags) and lone surrogates (Cs),
+# which could not even be stored as UTF-8.
+_DROPPED_CATEGORIES = frozenset({"Cc", "Cf", "Cs"})
+
+
 def normalize(text: str | None) -> str:
-    """NFC-normalise, drop control and invisible characters, trim blank lines."""
+    """Drop control and invisible characters, NFC-normalise, trim blank lines.
+
+    NFC comes after the dropping, so an accent a zero-width space kept apart
+    composes now, and cleaning cleaned text changes nothing (idempotent).
+    """
     if not text:
         return ""
-    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    text = text.replace("\t", " ")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    text = text.replace("\u2028", "\n").replace("\u2029", "\n\n")
     text = _CONTROLS.sub("", text)
     text = _INVISIBLE.sub("", text)
+    text = "".join(ch for ch in text if ch == "\n" or unicodedata.category(ch) not in _DROPPED_CATEGORIES)
+    text = unicodedata.normalize("NFC", text)
     text = _MANY_BLANK_LINES.sub("\n\n", text)
     return text.strip()
 
@@ -73,7 +86,9 @@ _LINKER = Linker(url_re=_URL_RE, callbacks=[_link_attrs], parse_email=False)
 
 def render_html(text: str) -> str:
     """Safe HTML for stored plain text: escaped, URLs linkified, line breaks kept."""
-    escaped = bleach.clean(text, tags=set(), strip=False)
+    # html.escape, not bleach.clean: the latter drops "<?...>" and "<!...>" as
+    # markup, and what a person wrote must never silently disappear.
+    escaped = html.escape(text, quote=False)
     linked = _LINKER.linkify(escaped)
     return linked.replace("\n", "<br>\n")
 

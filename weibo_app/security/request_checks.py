@@ -8,6 +8,7 @@ strips them when the text is stored.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import unquote_to_bytes
 
 from flask import Flask, request
@@ -27,6 +28,20 @@ def _valid(raw: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     return True
+
+
+# JSON may spell a lone surrogate as "\ud800": valid JSON, but no UTF-8 can hold it.
+_ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def _has_surrogate(value) -> bool:
+    if isinstance(value, str):
+        return any("\ud800" <= ch <= "\udfff" for ch in value)
+    if isinstance(value, dict):
+        return any(_has_surrogate(k) or _has_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_surrogate(v) for v in value)
+    return False
 
 
 def _urlencoded_ok(raw: bytes) -> bool:
@@ -55,7 +70,8 @@ def check_encoding() -> None:
     if mimetype == "application/x-www-form-urlencoded":
         ok = _urlencoded_ok(request.get_data(cache=True))
     elif mimetype == "application/json" or mimetype.endswith("+json"):
-        ok = _valid(request.get_data(cache=True))
+        raw = request.get_data(cache=True)
+        ok = _valid(raw) and not (_ESCAPED_SURROGATE.search(raw) and _has_surrogate(request.get_json(silent=True)))
     elif mimetype == "multipart/form-data":
         ok = all("\ufffd" not in value for value in request.form.values())
     else:
