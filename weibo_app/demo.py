@@ -11,14 +11,16 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from .auth.operations import create_user
-from .clock import at, utcnow
+from .clock import at, to_local, utcnow
 from .departments.operations import create_department
 from .extensions import db
-from .models import Department, Follow, Like, PostState, Rating, Role, ThreadKind, User
+from .models import Department, Follow, Like, PostState, PostViewDaily, Rating, Role, ThreadKind, User
 from .posts.operations import create_post, publish_post
+from .social.operations import repost_post
 from .threads import operations as threads
 
 PASSWORD = "demo-pass-2026"
+REPOST_COMMENTS = ["", "转发周知。", "扩散！", "支持，希望尽快落实。"]
 DEMO_LOGINS = [
     ("admin", "admin", PASSWORD),
     ("supervisor", "ducha", PASSWORD),
@@ -109,6 +111,12 @@ def seed_demo(days: int = 60, seed: int = 2026) -> bool:
         for resident in rng.sample(residents, rng.randint(0, 4)):
             db.session.add(Like(user_id=resident.id, post_id=post.id,
                                 created_at=moment + timedelta(hours=rng.randint(1, 48))))
+        reposted = moment + timedelta(hours=rng.randint(1, 24))
+        if reposted < now and rng.random() < 0.3:
+            with at(reposted):
+                repost_post(rng.choice(residents), post, rng.choice(REPOST_COMMENTS))
+        # Views as the batch writer stores them: per post and local day.
+        db.session.add(PostViewDaily(post_id=post.id, day=to_local(moment).date(), views=rng.randint(20, 400)))
         for _ in range(rng.choices([0, 1, 2, 3], [4, 3, 2, 1])[0]):
             _converse(rng, post, depts[slug], staff[slug], residents, moment, now, speed[slug])
 

@@ -1,0 +1,108 @@
+"""Each main page sends as many queries with 30 rows as with 3: no N+1 anywhere."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import pytest
+from werkzeug.security import generate_password_hash
+
+from weibo_app.extensions import db
+from weibo_app.models import Follow, Like, Role
+from weibo_app.models import user as user_model
+from weibo_app.threads import operations as ops
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(monkeypatch):
+    """Cheap hashes for the many accounts these tests make (the login rules are tested elsewhere)."""
+    monkeypatch.setattr(user_model, "generate_password_hash",
+                        partial(generate_password_hash, method="pbkdf2:sha256:1000"))
+
+
+class World:
+    """A department with staff, residents, a supervisor; ``grow(n)`` adds rows of every kind."""
+
+    def __init__(self, make):
+        self.make = make
+        self.dept = make.department(slug="main-dept", name="主部门")
+        self.staff = make.staff(self.dept)
+        self.resident = make.user()
+        self.supervisor = make.user(Role.SUPERVISOR)
+        self.post = make.post(author=self.staff, body="有很多留言的微博 #话题#")
+        self.n = 0
+
+    def grow(self, upto: int) -> None:
+        make = self.make
+        while self.n < upto:
+            self.n += 1
+            resident = make.user()
+            other = make.department()
+            make.staff(other)
+            post = make.post(author=self.staff, body=f"第{self.n}条微博 https://www.gov.cn/{self.n}")
+            make.post(department=other, body=f"其他部门第{self.n}条")
+            on_post = make.thread(author=resident, post=self.post, body=f"留言{self.n}")
+            ops.reply_to_thread(self.staff, on_post, f"答复{self.n}")
+            ops.reply_to_thread(resident, on_post, f"追问{self.n}")
+            board = make.thread(author=resident, department=self.dept, body=f"留言板{self.n}")
+            ops.reply_to_thread(self.staff, board, f"答复{self.n}")
+            make.thread(author=resident, post=post, kind="complaint", body=f"待回复{self.n}")
+            make.thread(author=resident, department=other, body=f"别处{self.n}")
+            db.session.add(Like(user_id=resident.id, post_id=post.id))
+            db.session.add(Follow(user_id=resident.id, department_id=self.dept.id))
+            db.session.commit()
+
+
+@pytest.fixture
+def world(app, make):
+    return World(make)
+
+
+PAGES = {
+    "/": None,
+    "/p/{post}": None,
+    "/d/main-dept": None,
+    "/d/main-dept?tab=board": None,
+    "/scoreboard": None,
+    "/departments": None,
+    "/inbox": "staff",
+    "/dashboard": "supervisor",
+    "/me/threads": "resident",
+}
+
+
+def measure(client, count_queries, path: str) -> int:
+    assert client.get(path).status_code == 200  # warm-up
+    with count_queries() as counter:
+        resp = client.get(path)
+    assert resp.status_code == 200
+    return counter.count
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_same_query_count_with_3_and_30_rows(world, client, login, count_queries, page):
+    who = PAGES[page]
+    path = page.format(post=world.post.id)
+
+    def counted(n: int) -> int:
+        world.grow(n)
+        if who:
+            login(getattr(world, who))
+        return measure(client, count_queries, path)
+
+    small = counted(3)
+    large = counted(30)
+    assert small > 0
+    assert small == large, f"{path}: {small} queries with 3 rows, {large} with 30"
+
+
+def test_the_rows_are_really_on_the_pages(world, client, login):
+    """Guard for the test above: the pages do list 30 rows (the timeline pages by 20)."""
+    world.grow(30)
+    post_page = client.get(f"/p/{world.post.id}").get_data(as_text=True)
+    assert all(f"留言{i}" in post_page and f"追问{i}" in post_page for i in (1, 15, 30))
+    login(world.staff)
+    inbox = client.get("/inbox").get_data(as_text=True)
+    assert all(f"待回复{i}" in inbox for i in (1, 15, 30))
+    board = client.get("/d/main-dept?tab=board").get_data(as_text=True)
+    assert "留言板30" in board and "留言板11" in board  # the newest 20
