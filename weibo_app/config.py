@@ -26,6 +26,8 @@ DEFAULTS: dict[str, Any] = {
     # Threads and replies are longer than posts, but bounded.
     "THREAD_MAX_CHARS": 2000,
     "REASON_MAX_CHARS": 500,
+    # Open flags that hold an item for a moderator (it stays, but is not public).
+    "FLAG_THRESHOLD": 3,
     # Working days allowed to answer, by thread kind.
     "DUE_WORKING_DAYS": {
         "consultation": 3,

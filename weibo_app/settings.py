@@ -18,6 +18,7 @@ EDITABLE: dict[str, type] = {
     "POST_MAX_LENGTH": int,
     "DUE_WORKING_DAYS": dict,
     "AUTO_CLOSE_DAYS": int,
+    "FLAG_THRESHOLD": int,
 }
 
 

@@ -93,6 +93,65 @@ def render_html(text: str) -> str:
     return linked.replace("\n", "<br>\n")
 
 
+# --- Personal information (个人信息) ------------------------------------------
+# Mobile numbers 1[3-9]+9 digits, 18-digit ID numbers (17 digits + digit/X) and
+# e-mail addresses are masked in what the public sees. A run of digits is judged
+# whole: a longer run that contains a phone or ID number is masked whole too, so
+# no 11 digits in a row survive. Digits are compared after folding (full-width
+# "１３８…" counts), and masking keeps the text's length and is idempotent.
+
+_EMAIL_LOCAL = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-")
+_EMAIL_DOMAIN_RE = re.compile(r"[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
+_DIGIT_RUN_RE = re.compile(r"\d+[Xx]?")
+_PHONE_RE = re.compile(r"1[3-9][0-9]{9}")
+_ID_RE = re.compile(r"[0-9]{17}[0-9Xx]")
+
+
+def _fold_digits(run: str) -> str:
+    return "".join(str(unicodedata.digit(ch)) if ch.isdigit() else ch for ch in run)
+
+
+def _mask_run(match: re.Match) -> str:
+    run = match.group(0)
+    folded = _fold_digits(run)
+    if _ID_RE.fullmatch(folded):
+        return run[:4] + "*" * (len(run) - 8) + run[-4:]
+    if _PHONE_RE.search(folded) or _ID_RE.search(folded):
+        return run[:3] + "*" * (len(run) - 7) + run[-4:]
+    return run
+
+
+def _mask_emails(text: str) -> str:
+    """Every "@" followed by a domain keeps the first character of the name before it; the
+    rest becomes "***". Judged per "@", so run-together addresses cannot shelter each other."""
+    zones: list[tuple[int, int]] = []
+    for at in (i for i, ch in enumerate(text) if ch == "@"):
+        start = at
+        while start > 0 and text[start - 1] in _EMAIL_LOCAL:
+            start -= 1
+        if start < at and _EMAIL_DOMAIN_RE.match(text, at + 1):
+            zones.append((start + 1, at))
+    out: list[str] = []
+    pos = 0
+    for zone_start, zone_end in zones:  # in order, apart: a name never runs past an "@"
+        out.append(text[pos:zone_start])
+        out.append("***")
+        pos = zone_end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def mask_pii(text: str) -> str:
+    """Mask phone numbers (138****5678), ID numbers (1101**********123X) and
+    e-mail addresses (a***@example.com); other text is returned unchanged."""
+    return _DIGIT_RUN_RE.sub(_mask_run, _mask_emails(text))
+
+
+def render_public_html(text: str) -> str:
+    """``render_html`` of the text with personal information masked."""
+    return render_html(mask_pii(text))
+
+
 # --- Topics (#话题#) and mentions (@部门名) ---------------------------------
 # Parsed here once: services store what these return, ``render_post_html``
 # links them. Names never reach HTML unescaped nor a URL unquoted.

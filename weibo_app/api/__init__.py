@@ -7,4 +7,4 @@ from ..extensions import csrf
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # bearer tokens, not cookies: no cross-site request can carry one
 
-from . import departments, metrics, openapi, posts, review, search, social, threads, tokens  # noqa: E402,F401
+from . import departments, flags, metrics, openapi, posts, review, search, social, threads, tokens  # noqa: E402,F401

@@ -13,6 +13,7 @@ from . import bp
 from .auth import api_user, token_required
 from .payload import bool_field, json_body, text_field
 from .serializers import post_dict, thread_dict
+from .threads import held_or_created
 
 MAX_LIMIT = 100
 
@@ -56,4 +57,4 @@ def create():
         major=bool_field(data, "major"),
     )
     db.session.commit()
-    return jsonify(post_dict(post)), 201
+    return held_or_created(post_dict(post), post)

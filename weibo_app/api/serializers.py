@@ -6,6 +6,7 @@ from datetime import datetime
 
 from ..clock import to_local, utcnow
 from ..models import Department, Post, Reply, Thread
+from ..moderation.visibility import body_text_for, can_view, current_viewer
 from ..posts.queries import PostCounts
 
 
@@ -22,7 +23,8 @@ def post_dict(p: Post, counts: PostCounts | None = None) -> dict:
     return {
         "id": p.id,
         "department": p.department.slug,
-        "body": p.body if not p.withdrawn else None,
+        "body": body_text_for(current_viewer(), p) if not p.withdrawn else None,
+        **moderation_fields(p),
         "category": p.category,
         "major": p.major,
         "fast_track": p.fast_track,
@@ -36,12 +38,22 @@ def post_dict(p: Post, counts: PostCounts | None = None) -> dict:
     }
 
 
+def moderation_fields(item) -> dict:
+    """Held (awaiting a moderator) and hidden (with the reason shown in its place)."""
+    return {
+        "held": item.held_at is not None,
+        "hidden": item.hidden_at is not None,
+        "hidden_reason": item.hidden_reason if item.hidden_at is not None else None,
+    }
+
+
 def reply_dict(r: Reply) -> dict:
     return {
         "id": r.id,
         "official": r.official,
         "department": r.department.slug if r.official and r.department else None,
-        "body": r.body,
+        "body": body_text_for(current_viewer(), r),
+        **moderation_fields(r),
         "created_at": iso(r.created_at),
     }
 
@@ -53,7 +65,9 @@ def thread_dict(t: Thread, with_replies: bool = True) -> dict:
         "department": t.department.slug,
         "kind": t.kind,
         "state": t.state,
-        "body": t.body,
+        "body": body_text_for(current_viewer(), t),
+        "anonymous": t.anonymous,
+        **moderation_fields(t),
         "opened_at": iso(t.opened_at),
         "due_at": iso(t.due_at),
         "first_due_at": iso(t.first_due_at),
@@ -63,5 +77,6 @@ def thread_dict(t: Thread, with_replies: bool = True) -> dict:
         "dismiss_reason": t.dismiss_reason,
     }
     if with_replies:
-        data["replies"] = [reply_dict(r) for r in t.replies]
+        viewer = current_viewer()
+        data["replies"] = [reply_dict(r) for r in t.replies if can_view(viewer, r)]
     return data

@@ -6,14 +6,22 @@ from ..clock import utcnow
 from ..departments.operations import get_department
 from ..exceptions import Forbidden
 from ..extensions import db
+from ..moderation.operations import HELD_MESSAGE
 from ..posts.queries import get_public_post
 from ..security.limits import reply_limit, thread_limit
 from ..threads import operations as ops
 from ..threads import queries
 from . import bp
 from .auth import api_user, token_required
-from .payload import json_body, text_field
+from .payload import bool_field, json_body, text_field
 from .serializers import thread_dict
+
+
+def held_or_created(data: dict, item):
+    """201, or 202 with ``held`` and the message when a sensitive word sent it to a moderator."""
+    if item.held_at is None:
+        return jsonify(data), 201
+    return jsonify({**data, "held": True, "message": str(HELD_MESSAGE)}), 202
 
 
 def _reloaded(thread_id: int):
@@ -29,9 +37,10 @@ def ask_department(slug: str):
     department = get_department(slug)
     data = json_body()
     thread = ops.open_thread(api_user(), body=text_field(data, "body", 2000),
-                             kind=text_field(data, "kind", 40), department=department)
+                             kind=text_field(data, "kind", 40), department=department,
+                             anonymous=bool_field(data, "anonymous"))
     db.session.commit()
-    return jsonify(thread_dict(_reloaded(thread.id))), 201
+    return held_or_created(thread_dict(_reloaded(thread.id)), thread)
 
 
 @bp.post("/posts/<int:post_id>/threads")
@@ -42,9 +51,10 @@ def ask_on_post(post_id: int):
     post = get_public_post(post_id)
     data = json_body()
     thread = ops.open_thread(api_user(), body=text_field(data, "body", 2000),
-                             kind=text_field(data, "kind", 40), post=post)
+                             kind=text_field(data, "kind", 40), post=post,
+                             anonymous=bool_field(data, "anonymous"))
     db.session.commit()
-    return jsonify(thread_dict(_reloaded(thread.id))), 201
+    return held_or_created(thread_dict(_reloaded(thread.id)), thread)
 
 
 @bp.get("/threads/<int:thread_id>")
@@ -60,9 +70,9 @@ def reply(thread_id: int):
     """Staff: an official reply; the opener: a follow-up."""
     thread = queries.get_thread(thread_id)
     data = json_body()
-    ops.reply_to_thread(api_user(), thread, text_field(data, "body", 2000))
+    answer = ops.reply_to_thread(api_user(), thread, text_field(data, "body", 2000))
     db.session.commit()
-    return jsonify(thread_dict(_reloaded(thread_id))), 201
+    return held_or_created(thread_dict(_reloaded(thread_id)), answer)
 
 
 @bp.post("/threads/<int:thread_id>/dismiss")

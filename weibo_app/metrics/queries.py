@@ -22,6 +22,7 @@ FIELDS = (
     "median_first_response_hours", "p90_first_response_hours", "awaiting", "overdue",
     "unanswered_posts", "silent_posts", "satisfaction_rate",
     "posts_published", "views", "likes", "reposts", "followers",
+    "hidden",  # of ``threads``, hidden by a moderator (still counted in every other figure)
 )
 GOOD_RATINGS = (Rating.SATISFIED, Rating.BASICALLY_SATISFIED)
 NULLABLE = (
@@ -60,6 +61,10 @@ def opened_in(p: Period):
 
 def is_dismissed():
     return Thread.state == ThreadState.DISMISSED
+
+
+def is_hidden():
+    return Thread.hidden_at.is_not(None)
 
 
 def is_answered(p: Period):
@@ -140,13 +145,13 @@ def compute_metrics(
         return db.session.execute(stmt.where(only).group_by(g.id))
 
     t_on = sa.and_(Thread.department_id == m.id, opened_in(period))
-    for gid, threads, dismissed, answered, base, timely, good, rated in grouped(
+    for gid, threads, dismissed, answered, base, timely, good, rated, hidden in grouped(
         sa.func.count(Thread.id), _count(is_dismissed()), _count(is_answered(period)),
         _count(on_time_base(period)), _count(on_time(period)),
-        _count(Thread.rating.in_(GOOD_RATINGS)), sa.func.count(Thread.rating),
+        _count(Thread.rating.in_(GOOD_RATINGS)), sa.func.count(Thread.rating), _count(is_hidden()),
         joins=[(Thread, t_on)],
     ):
-        rows[gid].update(threads=threads, dismissed=dismissed, answered=answered,
+        rows[gid].update(threads=threads, dismissed=dismissed, answered=answered, hidden=hidden,
                          reply_rate=_ratio(answered, threads - dismissed),
                          on_time_rate=_ratio(timely, base),
                          satisfaction_rate=_ratio(good, rated))

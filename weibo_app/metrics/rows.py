@@ -18,6 +18,7 @@ def _no_reply_by(p: q.Period):
 THREAD_FIGURES = {
     "threads": lambda p: q.opened_in(p),
     "dismissed": lambda p: sa.and_(q.opened_in(p), q.is_dismissed()),
+    "hidden": lambda p: sa.and_(q.opened_in(p), q.is_hidden()),
     "answered": lambda p: sa.and_(q.opened_in(p), q.is_answered(p)),
     "unanswered": lambda p: sa.and_(q.opened_in(p), ~q.is_dismissed(), _no_reply_by(p)),
     "late": lambda p: sa.and_(

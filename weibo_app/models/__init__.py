@@ -3,8 +3,9 @@
 from .audit import AppendOnlyError, AuditLog
 from .calendar import HolidayOverride
 from .department import Department
-from .notification import Notification
 from .media import Image
+from .moderation import Flag, FlagReason, FlagResolution, SensitiveWord
+from .notification import Notification
 from .post import Category, Post, PostState
 from .review import Correction, Decision, ReviewDecision
 from .setting import Setting
@@ -20,6 +21,9 @@ __all__ = [
     "Correction",
     "Decision",
     "Department",
+    "Flag",
+    "FlagReason",
+    "FlagResolution",
     "Follow",
     "HolidayOverride",
     "Image",
@@ -35,6 +39,7 @@ __all__ = [
     "ReviewDecision",
     "Role",
     "STAFF_ROLES",
+    "SensitiveWord",
     "Setting",
     "Thread",
     "ThreadKind",

@@ -69,13 +69,18 @@ class Post(db.Model):
     scheduled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     withdraw_reason: Mapped[str | None] = mapped_column(sa.Text)
+    # Moderation: held for review (not public until released) or hidden with a reason.
+    held_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    hidden_reason: Mapped[str | None] = mapped_column(sa.Text)
+    hidden_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     # Fast track (应急/辟谣): published on the department head's one approval.
     fast_track: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     timeline_pinned_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     dept_pinned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     department: Mapped[Department] = relationship()
-    author: Mapped[User] = relationship()
+    author: Mapped[User] = relationship(foreign_keys="Post.author_id")
 
     @classmethod
     def public_clause(cls, now: datetime) -> sa.ColumnElement[bool]:
@@ -87,6 +92,7 @@ class Post(db.Model):
         return sa.and_(
             cls.state.in_((PostState.PUBLISHED, PostState.SCHEDULED)),
             cls.published_at <= now,
+            cls.held_at.is_(None),
         )
 
     def is_public(self, now: datetime) -> bool:
@@ -94,6 +100,7 @@ class Post(db.Model):
             self.state in (PostState.PUBLISHED, PostState.SCHEDULED)
             and self.published_at is not None
             and self.published_at <= now
+            and self.held_at is None
         )
 
     @property

@@ -66,10 +66,19 @@ class Thread(db.Model):
     dismiss_reason: Mapped[str | None] = mapped_column(sa.Text)
     rating: Mapped[str | None] = mapped_column(sa.String(20))
     rated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Shown to the public as 匿名网民; staff of the department still see who it is.
+    anonymous: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # The rendering with personal information masked (text.mask_pii), for the public.
+    body_html_public: Mapped[str | None] = mapped_column(sa.Text)
+    # Moderation: held for review (not public until released) or hidden with a reason.
+    held_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    hidden_reason: Mapped[str | None] = mapped_column(sa.Text)
+    hidden_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
     post: Mapped[Post | None] = relationship()
     department: Mapped[Department] = relationship()
-    author: Mapped[User] = relationship()
+    author: Mapped[User] = relationship(foreign_keys="Thread.author_id")
     replies: Mapped[list[Reply]] = relationship(
         back_populates="thread", order_by="Reply.created_at, Reply.id", lazy="raise"
     )
@@ -93,7 +102,12 @@ class Reply(db.Model):
     body: Mapped[str] = mapped_column(sa.Text)
     body_html: Mapped[str] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    body_html_public: Mapped[str | None] = mapped_column(sa.Text)
+    held_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    hidden_reason: Mapped[str | None] = mapped_column(sa.Text)
+    hidden_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
     thread: Mapped[Thread] = relationship(back_populates="replies")
-    author: Mapped[User] = relationship()
+    author: Mapped[User] = relationship(foreign_keys="Reply.author_id")
     department: Mapped[Department | None] = relationship()

@@ -12,6 +12,7 @@ from ..clock import utcnow
 from ..exceptions import Forbidden, Invalid
 from ..extensions import db
 from ..models import Category, Post, PostState, User
+from ..moderation.operations import hold_if_sensitive
 from ..settings import get_setting
 from ..text import normalize, render_html, weibo_length
 
@@ -54,6 +55,7 @@ def create_post(author: User, *, body: str, category: str, major: bool = False) 
     db.session.add(post)
     db.session.flush()
     record(author, "post.create", "post", post.id, department_id=post.department_id)
+    hold_if_sensitive(post)
     if not author.department.review_required:
         publish_post(author, post)
     return post

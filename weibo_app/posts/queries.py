@@ -101,11 +101,22 @@ def timeline(
     return TimelinePage(page, count_for_posts([p.id for p in pinned + page.items]), pinned)
 
 
+def _held_for_insider(post: Post) -> bool:
+    """A held post is still shown to its department's staff and moderators."""
+    from ..moderation.visibility import current_viewer, sees_full
+
+    return (
+        post.held_at is not None
+        and post.state in (PostState.PUBLISHED, PostState.SCHEDULED)
+        and sees_full(current_viewer(), post)
+    )
+
+
 def get_public_post(post_id: int) -> Post:
     """A post the public may open: published, or withdrawn (shown as its notice)."""
     post = db.session.scalar(
         sa.select(Post).options(joinedload(Post.department)).where(Post.id == post_id)
     )
-    if post is None or not (post.is_public(utcnow()) or post.withdrawn):
+    if post is None or not (post.is_public(utcnow()) or post.withdrawn or _held_for_insider(post)):
         raise NotFound(_("没有这条微博。"), "post_not_found")
     return post

@@ -10,6 +10,7 @@ from ..exceptions import ServiceError
 from ..extensions import db
 from ..media.operations import attach_images
 from ..models import PostState
+from ..moderation.operations import HELD_MESSAGE
 from ..review.forms import DraftForm, aware
 from ..review.operations import save_draft
 from ..review.queries import corrections_for
@@ -66,6 +67,8 @@ def compose():
             form.body.errors.append(err.message)
         else:
             db.session.commit()
+            if post.held_at:
+                flash(str(HELD_MESSAGE), "warning")
             if post.state == PostState.PUBLISHED:
                 flash(_("微博已发布。"), "success")
                 return redirect(url_for("posts.detail", post_id=post.id))

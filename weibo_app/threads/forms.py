@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
-from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..labels import KIND_LABELS, RATING_LABELS
@@ -13,6 +13,7 @@ class ThreadForm(FlaskForm):
     kind = SelectField(_l("类型"), choices=list(KIND_LABELS.items()), default="consultation")
     body = TextAreaField(_l("留言内容"), validators=[DataRequired(), Length(max=2000)])
     images = MultipleFileField(_l("照片（可选，最多3张）"))
+    anonymous = BooleanField(_l("匿名显示"))
     submit = SubmitField(_l("提交留言"))
 
 

@@ -13,9 +13,10 @@ from ..clock import utcnow
 from ..exceptions import Conflict, Forbidden, Invalid
 from ..extensions import db
 from ..models import Department, Post, Rating, Reply, Thread, ThreadKind, ThreadState, User
+from ..moderation.operations import hold_if_sensitive
 from ..permissions import oversees, require_acts_for
 from ..settings import get_setting
-from ..text import normalize, render_html
+from ..text import normalize, render_html, render_public_html
 from ..workdays import due_after
 
 
@@ -57,6 +58,7 @@ def open_thread(
     kind: str,
     post: Post | None = None,
     department: Department | None = None,
+    anonymous: bool = False,
 ) -> Thread:
     """A resident opens a thread on a public post or on a department's message board."""
     if not author.is_resident:
@@ -81,6 +83,8 @@ def open_thread(
         state=ThreadState.AWAITING,
         body=text,
         body_html=render_html(text),
+        body_html_public=render_public_html(text),
+        anonymous=bool(anonymous),
         opened_at=now,
         due_at=due,
         first_due_at=due,
@@ -88,6 +92,7 @@ def open_thread(
     )
     db.session.add(thread)
     db.session.flush()
+    hold_if_sensitive(thread)
     signals.thread_opened.send(thread)
     return thread
 
@@ -106,6 +111,7 @@ def reply_to_thread(actor: User, thread: Thread, body: str) -> Reply:
             official=True,
             body=text,
             body_html=render_html(text),
+            body_html_public=render_public_html(text),
             created_at=now,
         )
         if thread.first_response_at is None:
@@ -119,6 +125,7 @@ def reply_to_thread(actor: User, thread: Thread, body: str) -> Reply:
             official=False,
             body=text,
             body_html=render_html(text),
+            body_html_public=render_public_html(text),
             created_at=now,
         )
         if thread.state in (ThreadState.ANSWERED, ThreadState.CLOSED):
@@ -128,6 +135,7 @@ def reply_to_thread(actor: User, thread: Thread, body: str) -> Reply:
     thread.last_activity_at = now
     db.session.add(reply)
     db.session.flush()
+    hold_if_sensitive(reply)
     signals.thread_replied.send(thread, reply=reply)
     return reply
 

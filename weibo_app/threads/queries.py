@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from ..exceptions import NotFound
 from ..extensions import db
 from ..models import Reply, Thread, ThreadState
+from ..moderation.visibility import can_view, current_viewer, visible_clause
 from ..pagination import Page, keyset_desc, page_of
 
 
@@ -25,21 +26,24 @@ def get_thread(thread_id: int) -> Thread:
     thread = db.session.scalar(
         _with_replies(sa.select(Thread).options(joinedload(Thread.post))).where(Thread.id == thread_id)
     )
-    if thread is None:
+    if thread is None or not can_view(current_viewer(), thread):
         raise NotFound(_("没有这条留言。"), "thread_not_found")
     return thread
 
 
 def threads_of_post(post_id: int) -> list[Thread]:
     """All threads on a post, oldest first, with replies."""
-    stmt = _with_replies(sa.select(Thread)).where(Thread.post_id == post_id)
+    stmt = _with_replies(sa.select(Thread)).where(
+        Thread.post_id == post_id, visible_clause(Thread, current_viewer())
+    )
     return list(db.session.scalars(stmt.order_by(Thread.opened_at, Thread.id)))
 
 
 def board_threads(department_id: int, cursor: str | None, limit: int) -> Page[Thread]:
     """A department's message board: questions addressed to it directly, newest first."""
     stmt = _with_replies(sa.select(Thread)).where(
-        Thread.department_id == department_id, Thread.post_id.is_(None)
+        Thread.department_id == department_id, Thread.post_id.is_(None),
+        visible_clause(Thread, current_viewer()),
     )
     rows = list(db.session.scalars(keyset_desc(stmt, Thread.opened_at, Thread.id, cursor, limit)))
     return page_of(rows, limit, lambda t: (t.opened_at, t.id))

@@ -13,6 +13,7 @@ from ..departments.operations import get_department
 from ..exceptions import ServiceError
 from ..extensions import db
 from ..media.operations import attach_images
+from ..moderation.operations import HELD_MESSAGE
 from ..permissions import acts_for
 from ..posts.queries import count_for_posts, get_public_post
 from ..security.limits import reply_limit, thread_limit
@@ -39,7 +40,8 @@ def open_on_post(post_id: int):
     form = ThreadForm()
     if form.validate_on_submit():
         try:
-            thread = ops.open_thread(current_user, body=form.body.data, kind=form.kind.data, post=post)
+            thread = ops.open_thread(current_user, body=form.body.data, kind=form.kind.data, post=post,
+                                     anonymous=form.anonymous.data)
             attach_images(current_user, form.images.data, thread=thread)
         except ServiceError as err:
             db.session.rollback()
@@ -47,6 +49,8 @@ def open_on_post(post_id: int):
         else:
             db.session.commit()
             flash(_("留言已提交，办理时限：%(due)s。", due=_due_text(thread)), "success")
+            if thread.held_at:
+                flash(str(HELD_MESSAGE), "warning")
             return redirect(url_for("threads.detail", thread_id=thread.id), 303)
     return render_template(
         "posts/detail.html", post=post, threads=queries.threads_of_post(post.id),
@@ -64,7 +68,8 @@ def open_on_board(slug: str):
     form = ThreadForm()
     if form.validate_on_submit():
         try:
-            thread = ops.open_thread(current_user, body=form.body.data, kind=form.kind.data, department=department)
+            thread = ops.open_thread(current_user, body=form.body.data, kind=form.kind.data, department=department,
+                                     anonymous=form.anonymous.data)
             attach_images(current_user, form.images.data, thread=thread)
         except ServiceError as err:
             db.session.rollback()
@@ -72,6 +77,8 @@ def open_on_board(slug: str):
         else:
             db.session.commit()
             flash(_("留言已提交，办理时限：%(due)s。", due=_due_text(thread)), "success")
+            if thread.held_at:
+                flash(str(HELD_MESSAGE), "warning")
             return redirect(url_for("threads.detail", thread_id=thread.id), 303)
     return render_template("threads/ask.html", department=department, form=form), 422
 
@@ -97,7 +104,7 @@ def _act(thread_id: int, form_cls, action: Callable, done: str, form_name: str):
         form.department.choices = transfer_choices()
     if form.validate_on_submit():
         try:
-            action(thread, form)
+            result = action(thread, form)
         except ServiceError as err:
             db.session.rollback()
             if err.status == 403:
@@ -107,6 +114,8 @@ def _act(thread_id: int, form_cls, action: Callable, done: str, form_name: str):
         else:
             db.session.commit()
             flash(done, "success")
+            if getattr(result, "held_at", None):
+                flash(str(HELD_MESSAGE), "warning")
             return redirect(url_for("threads.detail", thread_id=thread.id), 303)
     db.session.expire_all()
     thread = queries.get_thread(thread_id)

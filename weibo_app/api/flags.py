@@ -1,0 +1,40 @@
+"""Flags in the API: any user with a token reports a post, thread or reply."""
+
+from flask import jsonify
+from flask_babel import gettext as _
+
+from ..exceptions import Invalid
+from ..extensions import db
+from ..moderation import operations as mod
+from ..moderation.visibility import can_view
+from . import bp
+from .auth import api_user, token_required
+from .payload import json_body, text_field
+from .serializers import iso
+
+
+@bp.post("/flags")
+@token_required
+def create_flag():
+    """Report an item: ``{target_type, target_id, reason, text?}``."""
+    data = json_body()
+    target_type = text_field(data, "target_type", 10)
+    target_id = data.get("target_id")
+    if target_type not in mod.TARGET_TYPES:
+        raise Invalid(_("target_type 必须是 post、thread 或 reply。"), "invalid_target_type")
+    if not isinstance(target_id, int) or isinstance(target_id, bool):
+        raise Invalid(_("字段 target_id 必须是整数。"), "invalid_type")
+    user = api_user()
+    item = mod.get_item(target_type, target_id)
+    flag = mod.flag_item(user, item, text_field(data, "reason", 20), text_field(data, "text", 500, required=False))
+    db.session.commit()
+    return jsonify({
+        "id": flag.id,
+        "target_type": flag.target_type,
+        "target_id": flag.target_id,
+        "reason": flag.reason,
+        "text": flag.text,
+        "created_at": iso(flag.created_at),
+        # Whether the item is now held for review (never reveals a held item to one who cannot see it).
+        "held": item.held_at is not None and can_view(user, item),
+    }), 201

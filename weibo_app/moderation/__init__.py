@@ -1,0 +1,1 @@
+"""Flags and moderation, sensitive words, personal information, anonymity."""
