@@ -246,3 +246,29 @@ class TestWithCsrf:
         page = _text(c.get(f"/flag/thread/{thread.id}"))
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
         assert c.post(f"/flag/thread/{thread.id}", data={"reason": "spam", "csrf_token": token}).status_code == 303
+
+
+def test_a_hidden_post_leaves_only_its_notice_on_the_timeline_and_feed(client, make, world):
+    dept, clerk, post, opener = world
+    mod.hide_item(make.user(Role.ADMIN), post, "泄露个人信息")
+    db.session.commit()
+    for url in ("/", f"/p/{post.id}", f"/d/{dept.slug}/feed.atom"):
+        page = _text(client.get(url))
+        assert "该内容因泄露个人信息已隐藏" in page and "关于道路施工的通知" not in page, url
+    assert client.get(f"/api/v1/posts/{post.id}").get_json()["body"] is None
+
+
+def test_a_held_post_is_not_public_until_released(client, login, make, world):
+    dept, clerk, post, opener = world
+    admin = make.user(Role.ADMIN)
+    mod.add_sensitive_word(admin, "违禁词")
+    db.session.commit()
+    held = make.post(author=clerk, body="含违禁词的通知")
+    assert client.get(f"/p/{held.id}").status_code == 404
+    assert "含违禁词的通知" not in _text(client.get("/"))
+    assert "含违禁词的通知" in _text(login(clerk).get(f"/p/{held.id}"))
+    mod.release_item(admin, held)
+    db.session.commit()
+    with client.session_transaction() as sess:
+        sess.clear()
+    assert "含违禁词的通知" in _text(client.get("/"))

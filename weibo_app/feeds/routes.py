@@ -40,6 +40,9 @@ def _entry(post: Post) -> Entry:
         notice = _("该微博已于 %(time)s 撤回，原因：%(reason)s",
                    time=local_time(post.withdrawn_at) or "—", reason=post.withdraw_reason or _("未说明"))
         title, html = _("【已撤回】") + post.department.name, f"<p>{escape(notice)}</p>"
+    elif post.hidden_at is not None:
+        notice = _("该内容因%(reason)s已隐藏", reason=post.hidden_reason or _("未说明"))
+        title, html = _("【已隐藏】") + post.department.name, f"<p>{escape(notice)}</p>"
     else:
         first_line = post.body.splitlines()[0] if post.body else ""
         title = first_line[:TITLE_CHARS] + ("…" if len(first_line) > TITLE_CHARS else "")
