@@ -262,3 +262,16 @@ def test_like_figure_counts_period_by_like_time(app, make):
         march_1_to_5 = compute_metrics(make_period(date(2026, 3, 1), date(2026, 3, 6)), department_ids=[dept.id])[0]
         whole = compute_metrics(make_period(date(2026, 3, 1), date(2026, 4, 1)), department_ids=[dept.id])[0]
     assert march_1_to_5["likes"] == 1 and whole["likes"] == 2
+
+
+def test_demo_has_real_reach_figures(app):
+    from weibo_app.demo import seed_demo
+
+    seed_demo(days=10)
+    db.session.commit()
+    totals = {k: 0 for k in ("views", "likes", "reposts", "followers")}
+    for row in compute_metrics(make_period(date(2000, 1, 1), date(2100, 1, 1))):
+        for k in totals:
+            totals[k] += row[k]
+    assert all(v > 0 for v in totals.values()), totals
+    assert totals["reposts"] == db.session.scalar(sa.select(sa.func.count()).select_from(Repost))
