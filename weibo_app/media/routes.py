@@ -20,8 +20,10 @@ from .storage import KEY_RE, get_storage
 bp = Blueprint("media", __name__)
 bp.app_url_value_preprocessor(lambda endpoint, values: allow_uploads(endpoint))
 
-#: Keys never change (a new upload gets a new key), so public copies may be cached for good.
-PUBLIC_CACHE = "public, max-age=31536000, immutable"
+#: The bytes under a key never change, but whether they may be shown does (a post is
+#: withdrawn, a thread hidden): shared caches keep a copy for an hour, then ask again
+#: (the ETag makes asking cheap).
+PUBLIC_CACHE = "public, max-age=3600"
 PRIVATE_CACHE = "private, max-age=300"
 
 
