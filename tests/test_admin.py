@@ -247,3 +247,12 @@ def test_audit_log_is_append_only(make, admin):
         db.session.flush()
     db.session.rollback()
     assert db.session.get(AuditLog, entry.id).reason is None
+
+
+def test_admin_start_page_and_navigation_link_the_new_pages(client, make, login, admin):
+    login(admin)
+    page = client.get("/admin/").get_data(as_text=True)
+    for href in ("/admin/users", "/admin/departments", "/admin/settings", "/admin/audit"):
+        assert f'href="{href}"' in page
+    login(make.user(Role.SUPERVISOR))
+    assert 'href="/admin/audit"' in client.get("/").get_data(as_text=True)
