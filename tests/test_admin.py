@@ -1,6 +1,6 @@
 """Administration: accounts, roles, departments, settings, the audit log viewer."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -167,7 +167,7 @@ def test_settings_refuse_bad_values(client, login, admin, value):
 # ----- the audit log viewer -------------------------------------------------
 
 def _entries(actor, department, n, action="thread.dismiss", when=None):
-    with time_machine.travel(when or datetime(2025, 6, 10, 2, tzinfo=timezone.utc), tick=True):
+    with time_machine.travel(when or datetime(2025, 6, 10, 2, tzinfo=UTC), tick=True):
         for i in range(n):
             record(actor, action, "thread", i + 1, department_id=department.id if department else None,
                    reason=f"第{i}条")
@@ -182,9 +182,9 @@ def test_audit_viewer_filters_by_actor_action_department_and_date(client, make, 
     clerk = make.staff(water)
     db.session.execute(sa.delete(AuditLog.__table__))  # the factories' own rows; raw SQL, not the ORM
     db.session.commit()
-    _entries(clerk, water, 2, when=datetime(2025, 6, 10, 2, tzinfo=timezone.utc))
-    _entries(admin, other, 1, action="user.role", when=datetime(2025, 6, 12, 2, tzinfo=timezone.utc))
-    _entries(admin, None, 1, action="setting.change", when=datetime(2025, 6, 12, 2, tzinfo=timezone.utc))
+    _entries(clerk, water, 2, when=datetime(2025, 6, 10, 2, tzinfo=UTC))
+    _entries(admin, other, 1, action="user.role", when=datetime(2025, 6, 12, 2, tzinfo=UTC))
+    _entries(admin, None, 1, action="setting.change", when=datetime(2025, 6, 12, 2, tzinfo=UTC))
     login(admin)
 
     def rows(query: str) -> int:

@@ -1,13 +1,13 @@
 """Rate limits: hit, refused with 429 and Retry-After, and recovered once the clock moves."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
 
 from weibo_app.models import Role
 
-T0 = datetime(2025, 6, 10, 2, 0, tzinfo=timezone.utc)  # a Tuesday, 10:00 in Shanghai
+T0 = datetime(2025, 6, 10, 2, 0, tzinfo=UTC)  # a Tuesday, 10:00 in Shanghai
 
 
 @pytest.fixture

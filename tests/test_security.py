@@ -1,7 +1,7 @@
 """Lockout, cookies, security headers, bad input and error pages."""
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,7 +14,7 @@ from weibo_app.extensions import db
 from weibo_app.models import AuditLog, Role, User
 from weibo_app.security.headers import CSP
 
-T0 = datetime(2025, 6, 10, 2, 0, tzinfo=timezone.utc)
+T0 = datetime(2025, 6, 10, 2, 0, tzinfo=UTC)
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 PASSWORD = "test-pass-123"
 WRONG = "wrong-pass-9"
@@ -161,7 +161,7 @@ def _templates():
 def test_no_template_uses_safe_except_the_rich_macro():
     found = []
     for path in _templates():
-        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        for line in path.read_text(encoding="utf-8").splitlines():
             if re.search(r"\|\s*safe\b", line) or "Markup(" in line:
                 found.append((path.relative_to(TEMPLATES).as_posix(), line.strip()))
     assert found == [("_macros.html", "{% macro rich(html) %}{{ html|safe }}{% endmacro %}")]

@@ -12,7 +12,6 @@ import math
 import re
 import unicodedata
 
-import bleach
 from bleach.linkifier import TLDS, Linker
 
 # Characters that hide or reorder text: zero-width and bidirectional controls.
