@@ -68,7 +68,7 @@ def test_seed_demo_twice_adds_nothing_the_second_time(app, runner):
     first = runner.invoke(args=["seed-demo"])
     assert first.exit_code == 0, first.output
     assert "demo data loaded" in first.output
-    for role, username, password in DEMO_LOGINS:
+    for _role, username, password in DEMO_LOGINS:
         assert f"{username} / {password}" in first.output
     after_first = counts()
     assert after_first["Department"] >= 5 and after_first["Thread"] > 10 and after_first["Reply"] > 0
