@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from weibo_app.extensions import db
 from weibo_app.models import Flag, Notification, Role, SensitiveWord, Thread
 from weibo_app.moderation import operations as mod
-from weibo_app.threads.operations import open_thread
+from weibo_app.threads.operations import open_thread, reply_to_thread
 
 PHONE, ID_NO, EMAIL = "13812345678", "11010519491231002X", "zhang.san@example.com"
 PII_BODY = f"请回电{PHONE}，身份证{ID_NO}，邮箱{EMAIL}"
@@ -272,3 +272,48 @@ def test_a_held_post_is_not_public_until_released(client, login, make, world):
     with client.session_transaction() as sess:
         sess.clear()
     assert "含违禁词的通知" in _text(client.get("/"))
+
+
+def test_a_held_reply_is_left_out_for_the_public(client, login, make, world):
+    dept, clerk, post, opener = world
+    thread = make.thread(author=opener, post=post, body="路灯坏了")
+    mod.add_sensitive_word(make.user(Role.ADMIN), "违禁词")
+    reply_to_thread(clerk, thread, "已派人维修")
+    reply_to_thread(opener, thread, "追问违禁词")
+    db.session.commit()
+    public = _text(client.get(f"/t/{thread.id}"))
+    assert "已派人维修" in public and "追问违禁词" not in public and "回复（1）" in public
+    assert [r["body"] for r in client.get(f"/api/v1/threads/{thread.id}").get_json()["replies"]] == ["已派人维修"]
+    staff = _text(login(clerk).get(f"/t/{thread.id}"))
+    assert "追问违禁词" in staff and "内容待审核，暂不公开。" in staff
+
+
+def test_the_queue_lists_posts_threads_and_replies(client, login, make, world):
+    dept, clerk, post, opener = world
+    thread = make.thread(author=opener, post=post, body="留言正文")
+    reply = reply_to_thread(clerk, thread, "回复正文")
+    db.session.commit()
+    reporter = make.user()
+    for item in (post, thread, reply):
+        mod.flag_item(reporter, item, "off_topic")
+    db.session.commit()
+    page = _text(login(make.user(Role.ADMIN)).get("/admin/moderation"))
+    for text in ("关于道路施工的通知", "留言正文", "回复正文"):
+        assert text in page
+    assert page.count("与主题无关 × 1") == 3
+    resp = client.post(f"/admin/moderation/reply/{reply.id}/hide", data={"reason": "无关"})
+    assert resp.status_code == 303
+    assert "该内容因无关已隐藏" in _text(client.get(f"/t/{thread.id}"))
+    assert client.post(f"/admin/moderation/post/{post.id}/dismiss").status_code == 303
+    assert client.post(f"/admin/moderation/bogus/{post.id}/dismiss").status_code == 404
+    assert client.post(f"/admin/moderation/post/{post.id}/explode").status_code == 404
+    assert mod.open_flag_count("post", post.id) == 0
+
+
+def test_an_official_reply_is_shown_as_the_department_wrote_it(client, make, world):
+    dept, clerk, post, opener = world
+    thread = make.thread(author=opener, post=post, body=f"我的电话{PHONE}")
+    reply_to_thread(clerk, thread, "请联系经办人，电话13900001111")
+    db.session.commit()
+    page = _text(client.get(f"/t/{thread.id}"))
+    assert "13900001111" in page and PHONE not in page and "138****5678" in page

@@ -4,8 +4,9 @@
   not public until a moderator releases them; their author, the department's
   staff and the moderators overseeing the department still see them.
 - *Hidden* items leave a public trace ("该内容因…已隐藏") instead of their text.
-- The public reads threads and replies with personal information masked and
-  anonymous openers as 匿名网民; the same insiders see everything in full.
+- The public reads residents' threads and follow-ups with personal information
+  masked and anonymous openers as 匿名网民; the same insiders see everything in
+  full. Posts and official replies are the department speaking: never masked.
 """
 
 from __future__ import annotations
@@ -70,9 +71,14 @@ def is_hidden_for(viewer: User | None, item: Item) -> bool:
     return item.hidden_at is not None and not sees_full(viewer, item)
 
 
+def _written_by_staff(item: Item) -> bool:
+    """Posts and official replies are the department speaking: never masked."""
+    return isinstance(item, Post) or (isinstance(item, Reply) and item.official)
+
+
 def body_html_for(viewer: User | None, item: Item) -> str:
-    """Stored safe HTML: in full for insiders, personal information masked otherwise."""
-    if isinstance(item, Post) or sees_full(viewer, item):
+    """Stored safe HTML: residents' text with personal information masked for the public."""
+    if _written_by_staff(item) or sees_full(viewer, item):
         return item.body_html
     if item.body_html_public is not None:
         return item.body_html_public
@@ -85,7 +91,7 @@ def body_text_for(viewer: User | None, item: Item) -> str | None:
 
     if is_hidden_for(viewer, item):
         return None
-    if isinstance(item, Post) or sees_full(viewer, item):
+    if _written_by_staff(item) or sees_full(viewer, item):
         return item.body
     return mask_pii(item.body)
 

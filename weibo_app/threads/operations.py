@@ -111,7 +111,6 @@ def reply_to_thread(actor: User, thread: Thread, body: str) -> Reply:
             official=True,
             body=text,
             body_html=render_html(text),
-            body_html_public=render_public_html(text),
             created_at=now,
         )
         if thread.first_response_at is None:
