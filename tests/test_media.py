@@ -11,6 +11,7 @@ from PIL import Image as PILImage
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
+from weibo_app.clock import utcnow
 from weibo_app.exceptions import Forbidden, Invalid
 from weibo_app.extensions import db
 from weibo_app.media.images import Limits, clean_image
@@ -351,3 +352,25 @@ def test_a_deployment_can_point_storage_elsewhere(app, client, make, upload_dir)
     resp = client.get(f"/media/{image.key}")
     assert resp.status_code == 302
     assert resp.headers["Location"] == f"https://cdn.example.gov.cn/{image.key}"
+
+
+def test_the_api_gives_absolute_image_urls_except_where_the_text_is_hidden(client, make):
+    dept = make.department()
+    staff = make.staff(dept)
+    post = make.post(author=staff, body="配图微博")
+    image = attach_images(staff, [upload(jpeg_with_gps(size=(64, 48)), "p.jpg")], post=post)[0]
+    resident = make.user()
+    thread = make.thread(author=resident, post=post)
+    attach_images(resident, [upload(image_bytes("PNG"), "t.png")], thread=thread)
+    db.session.commit()
+
+    data = client.get(f"/api/v1/posts/{post.id}").get_json()
+    assert data["images"] == [{
+        "url": f"http://localhost/media/{image.key}", "thumb_url": f"http://localhost/media/{image.thumb_key}",
+        "width": 64, "height": 48, "content_type": "image/jpeg",
+    }]
+    assert [i["content_type"] for i in data["threads"][0]["images"]] == ["image/png"]
+
+    thread.hidden_at = utcnow()
+    db.session.commit()
+    assert client.get(f"/api/v1/threads/{thread.id}").get_json()["images"] == []

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from ..clock import to_local, utcnow
+from ..media.routes import image_dict
 from ..models import Department, Post, Reply, Thread
-from ..moderation.visibility import body_text_for, can_view, current_viewer
+from ..moderation.visibility import body_text_for, can_view, current_viewer, is_hidden_for
 from ..posts.queries import PostCounts
 
 
@@ -33,6 +34,7 @@ def post_dict(p: Post, counts: PostCounts | None = None) -> dict:
         "scheduled_at": iso(p.scheduled_at),
         "withdrawn_at": iso(p.withdrawn_at),
         "withdraw_reason": p.withdraw_reason,
+        "images": images_of(p) if not p.withdrawn else [],
         "counts": {"threads": counts.threads, "likes": counts.likes, "reposts": counts.reposts,
                    "views": counts.views},
     }
@@ -45,6 +47,13 @@ def moderation_fields(item) -> dict:
         "hidden": item.hidden_at is not None,
         "hidden_reason": item.hidden_reason if item.hidden_at is not None else None,
     }
+
+
+def images_of(item: Post | Thread) -> list[dict]:
+    """The item's images, unless the viewer gets the hidden placeholder instead of its text."""
+    if is_hidden_for(current_viewer(), item):
+        return []
+    return [image_dict(image) for image in item.images]
 
 
 def reply_dict(r: Reply) -> dict:
@@ -75,6 +84,7 @@ def thread_dict(t: Thread, with_replies: bool = True) -> dict:
         "overdue": t.is_overdue(utcnow()),
         "rating": t.rating,
         "dismiss_reason": t.dismiss_reason,
+        "images": images_of(t),
     }
     if with_replies:
         viewer = current_viewer()
