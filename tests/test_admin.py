@@ -256,3 +256,22 @@ def test_admin_start_page_and_navigation_link_the_new_pages(client, make, login,
         assert f'href="{href}"' in page
     login(make.user(Role.SUPERVISOR))
     assert 'href="/admin/audit"' in client.get("/").get_data(as_text=True)
+
+
+def test_admin_lists_run_a_fixed_number_of_queries(client, make, login, admin, count_queries):
+    dept = make.department()
+    login(admin)
+
+    def queries(path: str) -> int:
+        with count_queries() as counter:
+            assert client.get(path).status_code == 200
+        return counter.count
+
+    make.staff(dept)
+    _entries(admin, dept, 1)
+    few_users, few_entries = queries("/admin/users"), queries("/admin/audit")
+    for _ in range(6):
+        make.staff(dept)
+    _entries(admin, dept, 12)
+    assert queries("/admin/users") == few_users
+    assert queries("/admin/audit") == few_entries

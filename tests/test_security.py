@@ -13,6 +13,7 @@ from weibo_app.auth.operations import LOCK_AFTER, authenticate
 from weibo_app.extensions import db
 from weibo_app.models import AuditLog, Role, User
 from weibo_app.security.headers import CSP
+from weibo_app.threads.operations import reply_to_thread
 
 T0 = datetime(2025, 6, 10, 2, 0, tzinfo=UTC)
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -239,8 +240,10 @@ def test_unknown_rating_and_category_are_422(client, make, api_headers):
     clerk = make.staff(dept)
     resident = make.user()
     thread = make.thread(author=resident, department=dept)
+    reply_to_thread(clerk, thread, "已办理。")
+    db.session.commit()
     resp = client.post(f"/api/v1/threads/{thread.id}/rate", json={"rating": "great"}, headers=api_headers(resident))
-    assert resp.status_code in (409, 422)  # unanswered threads cannot be rated at all
+    assert resp.status_code == 422 and resp.get_json()["error"]["code"] == "invalid_rating"
     resp = client.post("/api/v1/posts", json={"body": "通知", "category": "gossip"}, headers=api_headers(clerk))
     assert resp.status_code == 422 and resp.get_json()["error"]["code"] == "invalid_category"
 
