@@ -148,3 +148,25 @@ def test_register_limit(app, client):
             resp = client.post("/auth/register", data={
                 "username": f"newbie{n}", "password": "abc12345", "password2": "abc12345"})
             assert resp.status_code == expected, resp.get_data(as_text=True)[:300]
+
+
+def test_flag_limit_is_lower_on_the_first_day_and_shared_by_page_and_api(app, client, make, api_headers, login):
+    app.config["RATELIMIT_FLAG_NEW"] = "2 per hour"
+    app.config["RATELIMIT_FLAG"] = "3 per hour"
+    dept = make.department()
+    with time_machine.travel(T0, tick=False) as traveller:
+        posts = [make.post(department=dept, body=f"通知{n}") for n in range(6)]
+        reporter = make.user()
+        headers = api_headers(reporter)
+
+        def flag(post):
+            return client.post("/api/v1/flags", json={"target_type": "post", "target_id": post.id, "reason": "spam"},
+                               headers=headers)
+
+        assert [flag(p).status_code for p in posts[:3]] == [201, 201, 429]
+        login(reporter)
+        assert client.post(f"/flag/post/{posts[3].id}", data={"reason": "spam"}).status_code == 429
+
+        traveller.shift(timedelta(days=1, hours=1))  # an older account: 3 per hour
+        headers = api_headers(reporter)
+        assert [flag(p).status_code for p in posts[2:]] == [201, 201, 201, 429]

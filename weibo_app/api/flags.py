@@ -7,6 +7,7 @@ from ..exceptions import Invalid
 from ..extensions import db
 from ..moderation import operations as mod
 from ..moderation.visibility import can_view
+from ..security.limits import flag_limit
 from . import bp
 from .auth import api_user, token_required
 from .payload import json_body, text_field
@@ -15,6 +16,7 @@ from .serializers import iso
 
 @bp.post("/flags")
 @token_required
+@flag_limit
 def create_flag():
     """Report an item: ``{target_type, target_id, reason, text?}``."""
     data = json_body()

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 
 from ..exceptions import ServiceError
 from ..extensions import db
+from ..security.limits import flag_limit
 from . import operations as mod
 from .forms import REASON_LABELS, ActionForm, FlagForm, HideForm, RestoreForm, WordForm
 from .queries import moderation_queue, sensitive_words
@@ -44,6 +45,7 @@ def _visible_item(target_type: str, target_id: int):
 
 @bp.route("/flag/<target_type>/<int:target_id>", methods=["GET", "POST"])
 @login_required
+@flag_limit
 def flag(target_type: str, target_id: int):
     """Report a post, thread or reply with a reason."""
     item = _visible_item(target_type, target_id)
