@@ -282,3 +282,44 @@ def test_surrogate_pairs_in_json_are_fine(client, make, api_headers):
                        headers=api_headers(make.user()))
     assert resp.status_code == 201
     assert resp.get_json()["body"] == "\U0001f600 好"
+
+
+def _form_classes():
+    from flask_wtf import FlaskForm
+
+    def walk(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from walk(sub)
+
+    return sorted(set(walk(FlaskForm)), key=lambda c: (c.__module__, c.__name__))
+
+
+def test_every_text_field_of_every_form_has_a_length_limit(app):
+    from wtforms import PasswordField, StringField, TextAreaField
+    from wtforms.fields.core import UnboundField
+    from wtforms.validators import EqualTo, Length
+
+    forms = _form_classes()
+    assert len(forms) > 10  # the app's modules are imported: the scan sees them
+    unbounded = []
+    for form in forms:
+        for name in dir(form):
+            field = getattr(form, name)
+            if not (isinstance(field, UnboundField)
+                    and issubclass(field.field_class, StringField | TextAreaField | PasswordField)):
+                continue
+            validators = field.kwargs.get("validators") or (field.args[1] if len(field.args) > 1 else [])
+            # EqualTo another field (password confirmation) is bounded by that field's limit.
+            if not any(isinstance(v, Length) and v.max > 0 or isinstance(v, EqualTo) for v in validators):
+                unbounded.append(f"{form.__module__}.{form.__name__}.{name}")
+    assert unbounded == []
+
+
+def test_invalid_utf8_in_multipart_fields_is_a_400(client):
+    boundary = "XyZ"
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"username\"\r\n\r\n").encode() + b"\xff\xfeab" + (
+        f"\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"password\"\r\n\r\nx\r\n--{boundary}--\r\n"
+    ).encode()
+    resp = client.post("/auth/login", data=body, content_type=f"multipart/form-data; boundary={boundary}")
+    assert resp.status_code == 400 and "UTF-8" in resp.get_data(as_text=True)

@@ -14,5 +14,5 @@ class HolidayForm(FlaskForm):
 
 
 class RemoveHolidayForm(FlaskForm):
-    day = HiddenField(validators=[DataRequired()])
+    day = HiddenField(validators=[DataRequired(), Length(max=10)])
     submit = SubmitField(_l("删除"))

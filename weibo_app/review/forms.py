@@ -43,7 +43,7 @@ class FastTrackForm(FlaskForm):
 
 
 class ReturnForm(FlaskForm):
-    comment = TextAreaField(_l("退回意见"))
+    comment = TextAreaField(_l("退回意见"), validators=[Length(max=500)])
     submit = SubmitField(_l("退回修改"))
 
 
@@ -53,7 +53,7 @@ class ScheduleForm(FlaskForm):
 
 
 class WithdrawForm(FlaskForm):
-    reason = StringField(_l("撤回理由"))
+    reason = StringField(_l("撤回理由"), validators=[Length(max=500)])
     submit = SubmitField(_l("撤回"))
 
 
