@@ -170,3 +170,15 @@ def test_flag_limit_is_lower_on_the_first_day_and_shared_by_page_and_api(app, cl
         traveller.shift(timedelta(days=1, hours=1))  # an older account: 3 per hour
         headers = api_headers(reporter)
         assert [flag(p).status_code for p in posts[2:]] == [201, 201, 201, 429]
+
+
+def test_limits_live_in_redis_when_redis_url_is_set():
+    from weibo_app import create_app
+    from weibo_app.extensions import limiter
+
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x",
+                      "REDIS_URL": "redis://127.0.0.1:6399/0"})
+    assert app.config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6399/0"
+    assert type(limiter._storage).__name__ == "RedisStorage"  # no connection is made until a limit is checked
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x"})
+    assert type(limiter._storage).__name__ == "MemoryStorage"
