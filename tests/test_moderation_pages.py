@@ -317,3 +317,14 @@ def test_an_official_reply_is_shown_as_the_department_wrote_it(client, make, wor
     db.session.commit()
     page = _text(client.get(f"/t/{thread.id}"))
     assert "13900001111" in page and PHONE not in page and "138****5678" in page
+
+
+def test_the_dashboard_shows_hidden_threads_separately(client, login, make, world):
+    dept, clerk, post, opener = world
+    thread = make.thread(author=opener, post=post, body="辱骂内容")
+    mod.hide_item(make.user(Role.ADMIN), thread, "辱骂")
+    db.session.commit()
+    c = login(make.user(Role.SUPERVISOR))
+    assert "已隐藏" in _text(c.get("/dashboard"))
+    rows = _text(c.get(f"/dashboard/rows?figure=hidden&department={dept.slug}"))
+    assert f"/t/{thread.id}" in rows
