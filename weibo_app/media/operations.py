@@ -78,12 +78,11 @@ def attach_images(
     if existing + len(files) > most:
         raise Invalid(_("最多只能上传%(n)d张图片。", n=most), "too_many_images")
     rules = limits()
-    cleaned: list[tuple[str, CleanImage]] = [
-        (u.filename or "", clean_image(_read(u, rules.max_bytes), u.filename or "", rules)) for u in files
-    ]
+    # Every file is checked before any is written: a refusal leaves nothing to clean up.
+    cleaned: list[CleanImage] = [clean_image(_read(u, rules.max_bytes), u.filename or "", rules) for u in files]
     storage = get_storage()
     images = []
-    for position, (_name, clean) in enumerate(cleaned, start=existing):
+    for position, clean in enumerate(cleaned, start=existing):
         key, thumb_key = new_keys(clean.ext)
         _write(storage, key, clean.data, clean.content_type)
         _write(storage, thumb_key, clean.thumb, clean.content_type)
