@@ -302,3 +302,14 @@ def test_any_word_written_in_a_post_is_found_again(make, word):
     post = make.post(body=f"开头{word}结尾")
     assert ("post", post.id) in found(word)
     assert ("post", post.id) in found(f"开头{word}")
+
+
+def test_alembic_autogenerate_leaves_the_search_index_alone(app):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    with db.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"include_name": ddl.alembic_include_name})
+        diff = compare_metadata(context, db.metadata)
+    touched = [str(op) for op in diff if "search_fts" in str(op) or "_body_trgm" in str(op)]
+    assert touched == []

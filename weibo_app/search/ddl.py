@@ -114,3 +114,14 @@ def _attach() -> None:
 
 
 _attach()
+
+
+def alembic_include_name(name: str | None, type_: str, parent_names) -> bool:
+    """For ``context.configure(include_name=...)`` in migrations/env.py: autogenerate
+    must not offer to drop the FTS table (and its shadow tables) or the trigram
+    indexes, which no model declares."""
+    if type_ == "table" and name and name.startswith(FTS_TABLE):
+        return False
+    if type_ == "index" and name and name.endswith("_body_trgm"):
+        return False
+    return True
