@@ -155,7 +155,7 @@ def _converse(rng, post, dept, clerk: User, residents: list[User], after, now, m
         with at(opened + timedelta(hours=2)):
             threads.dismiss_thread(clerk, thread, "感谢留言，无需回复")
         return
-    if mean_hours is None or rng.random() < 0.15:
+    if mean_hours is None or rng.random() < 0.08:
         return  # left waiting: these become the overdue ones
     answered = opened + timedelta(hours=rng.expovariate(1 / mean_hours))
     if answered >= now:
@@ -173,3 +173,7 @@ def _converse(rng, post, dept, clerk: User, residents: list[User], after, now, m
             threads.rate_thread(author, thread, Rating.UNSATISFIED)
         elif roll < 0.6:
             threads.reply_to_thread(author, thread, rng.choice(FOLLOW_UPS))
+            again = later + timedelta(hours=rng.expovariate(1 / mean_hours))
+            if again < now and rng.random() < 0.7:
+                with at(again):
+                    threads.reply_to_thread(clerk, thread, rng.choice(ANSWERS))

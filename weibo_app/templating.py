@@ -82,6 +82,6 @@ def register(app: Flask) -> None:
             "labels": labels,
             "now": utcnow(),
             "nav_counts": nav_counts,
-            "current_locale": str(get_locale()),
+            "current_locale": "en" if str(get_locale()).startswith("en") else "zh_CN",
             "post_max_length": lambda: get_setting("POST_MAX_LENGTH"),
         }

@@ -58,7 +58,8 @@ def register():
             user = create_user(form.username.data, form.password.data, display_name=form.display_name.data or "")
         except ServiceError as err:
             db.session.rollback()
-            form.username.errors.append(err.message)
+            field = form.password if err.code == "weak_password" else form.username
+            field.errors.append(err.message)
         else:
             db.session.commit()
             _start_session(user)

@@ -14,7 +14,7 @@ from ..exceptions import ServiceError
 from ..extensions import db
 from ..media.operations import attach_images
 from ..moderation.operations import HELD_MESSAGE
-from ..permissions import acts_for
+from ..permissions import acts_for, oversees
 from ..posts.queries import count_for_posts, get_public_post
 from ..security.limits import reply_limit, thread_limit
 from . import operations as ops
@@ -187,3 +187,8 @@ def mine():
 @bp.app_template_global()
 def can_act_for(department_id: int) -> bool:
     return acts_for(current_user, department_id)
+
+
+@bp.app_template_global()
+def can_oversee_thread(thread) -> bool:
+    return oversees(current_user, thread.department)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cached_property
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..extensions import db
@@ -46,7 +47,7 @@ def transfer_choices() -> list[tuple[str, str]]:
     rows = db.session.execute(
         sa.select(Department.slug, Department.name).where(Department.id != own).order_by(Department.path)
     )
-    return [(slug, name) for slug, name in rows]
+    return [("", _("请选择部门"))] + [(slug, name) for slug, name in rows]
 
 
 def thread_forms(**given) -> ThreadForms:
