@@ -198,12 +198,14 @@ def test_no_page_returns_the_payloads_as_markup(hostile, client, login):
         pages[figure] = client.get(f"/dashboard/rows?figure={figure}")
     login(h["admin"])
     pages["/admin/"] = client.get("/admin/")
+    pages["/admin/audit"] = client.get("/admin/audit")  # dismiss and transfer reasons are on the record here
     for path, resp in pages.items():
         assert resp.status_code == 200, path
         assert dangerous(resp.get_data(as_text=True)) == [], path
     # The text is shown, escaped, not dropped.
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in pages[f"/p/{h['post'].id}"].get_data(as_text=True)
     assert "onload=alert(5)" in pages["/departments"].get_data(as_text=True)
+    assert "转办说明 &lt;script&gt;" in pages["/admin/audit"].get_data(as_text=True)
 
 
 def test_the_api_returns_plain_text_as_json_data(hostile, client, api_headers):
