@@ -307,3 +307,34 @@ def test_close_quiet_threads_cli(world, make, runner, app):
         result = runner.invoke(args=["close-quiet-threads"])
     assert "1 threads closed" in result.output
     assert fresh(busy.id).state == "closed" and fresh(waiting.id).state == "awaiting"
+
+
+def test_the_same_life_through_the_pages(world, client, login):
+    with time_machine.travel(MON, tick=False):
+        login(world.resident)
+        resp = client.post(f"/p/{world.post.id}/threads", data={"kind": "help", "body": "家门口积水，请帮忙。"})
+        assert resp.status_code == 303
+        tid = int(resp.headers["Location"].rstrip("/").rsplit("/", 1)[1])
+        t = fresh(tid)
+        assert (t.kind, t.state, t.due_at) == ("help", "awaiting", end_of_local_day(2026, 3, 5))
+    with time_machine.travel(utc(2026, 3, 3, 2, 0), tick=False):
+        login(world.staff_a)
+        assert client.post(f"/t/{tid}/reply", data={"body": "已安排疏通。"}).status_code == 303
+        assert fresh(tid).state == "answered"
+    with time_machine.travel(utc(2026, 3, 4, 2, 0), tick=False):
+        login(world.resident)
+        assert client.post(f"/t/{tid}/reply", data={"body": "还没来人。"}).status_code == 303
+        t = fresh(tid)
+        assert (t.state, t.due_at, t.first_due_at) == (
+            "awaiting", end_of_local_day(2026, 3, 9), end_of_local_day(2026, 3, 5))
+        # Nothing to rate while awaiting: the page comes back with the error.
+        assert client.post(f"/t/{tid}/rate", data={"rating": "satisfied"}).status_code == 422
+    with time_machine.travel(utc(2026, 3, 5, 2, 0), tick=False):
+        login(world.staff_a)
+        assert client.post(f"/t/{tid}/reply", data={"body": "已疏通完毕。"}).status_code == 303
+        login(world.resident)
+        assert client.post(f"/t/{tid}/rate", data={"rating": "basically_satisfied"}).status_code == 303
+        page = client.get(f"/t/{tid}").get_data(as_text=True)
+    t = fresh(tid)
+    assert (t.state, t.rating, t.first_response_at) == ("closed", "basically_satisfied", utc(2026, 3, 3, 2, 0))
+    assert "已办结" in page

@@ -353,3 +353,20 @@ def test_dashboard_rows_refuse_unknown_figures_and_other_subtrees(scenario, clie
         assert client.get(f"/dashboard/rows?figure=threads&department=county&{QUERY}").status_code == 403
         assert client.get(f"/dashboard/rows?figure=threads&{QUERY}").status_code == 403
         assert client.get(f"/dashboard/rows?figure=threads&department=town&{QUERY}").status_code == 200
+
+
+def test_the_public_scoreboard_shows_the_same_figures(scenario, client):
+    with at(AS_OF):
+        page = client.get(f"/scoreboard?{QUERY}").get_data(as_text=True)
+    rows = re.findall(
+        r'<a href="/d/([a-z-]+)">[^<]*</a></th>\s*'
+        r'<td class="num">([^<]*)</td>\s*<td class="num">([^<]*)</td>\s*'
+        r'<td class="num">([^<]*)</td>\s*<td class="num">([^<]*)</td>',
+        page,
+    )
+    # Ranked by reply rate; a department with no rate comes last.
+    assert rows == [
+        ("town", "66.7%", "66.7%", "1.5", "4"),
+        ("county", "60.0%", "50.0%", "24.0", "6"),
+        ("quiet", "—", "—", "—", "1"),
+    ]
