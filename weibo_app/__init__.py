@@ -75,7 +75,12 @@ def configure_extensions(app: Flask) -> None:
     from .auth import loader  # noqa: F401  (registers the user loader)
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(config_module.ROOT / "migrations"), render_as_batch=True)
+    from .search.ddl import alembic_include_name
+
+    migrate.init_app(
+        app, db, directory=str(config_module.ROOT / "migrations"),
+        render_as_batch=True, include_name=alembic_include_name,
+    )
     login_manager.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)

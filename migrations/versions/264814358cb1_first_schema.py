@@ -1,18 +1,19 @@
 """first schema
 
-Revision ID: 33ea042b5f67
+Revision ID: 264814358cb1
 Revises: 
-Create Date: 2026-11-23 16:15:49.617876
+Create Date: 2026-11-23 16:54:38.660085
 
 """
 from alembic import op
 import sqlalchemy as sa
 
 import weibo_app.models.types
+from weibo_app.search.ddl import install_search
 
 
 # revision identifiers, used by Alembic.
-revision = '33ea042b5f67'
+revision = '264814358cb1'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -62,6 +63,8 @@ def upgrade():
     sa.Column('created_at', weibo_app.models.types.UTCDateTime(), nullable=False),
     sa.Column('api_token', sa.String(length=64), nullable=True),
     sa.Column('api_token_expires_at', weibo_app.models.types.UTCDateTime(), nullable=True),
+    sa.Column('failed_logins', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('locked_until', weibo_app.models.types.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['department_id'], ['departments.id'], name=op.f('fk_users_department_id_departments')),
     sa.ForeignKeyConstraint(['supervised_department_id'], ['departments.id'], name=op.f('fk_users_supervised_department_id_departments')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
@@ -92,6 +95,24 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_audit_log_created_at'), ['created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_log_department_id'), ['department_id'], unique=False)
 
+    op.create_table('flags',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('reporter_id', sa.Integer(), nullable=False),
+    sa.Column('target_type', sa.String(length=10), nullable=False),
+    sa.Column('target_id', sa.Integer(), nullable=False),
+    sa.Column('reason', sa.String(length=20), nullable=False),
+    sa.Column('text', sa.Text(), nullable=True),
+    sa.Column('created_at', weibo_app.models.types.UTCDateTime(), nullable=False),
+    sa.Column('resolved_at', weibo_app.models.types.UTCDateTime(), nullable=True),
+    sa.Column('resolution', sa.String(length=20), nullable=True),
+    sa.ForeignKeyConstraint(['reporter_id'], ['users.id'], name=op.f('fk_flags_reporter_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_flags')),
+    sa.UniqueConstraint('reporter_id', 'target_type', 'target_id', name='uq_flags_reporter_target')
+    )
+    with op.batch_alter_table('flags', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_flags_reporter_id'), ['reporter_id'], unique=False)
+        batch_op.create_index('ix_flags_target_open', ['target_type', 'target_id', 'resolved_at'], unique=False)
+
     op.create_table('follows',
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('department_id', sa.Integer(), nullable=False),
@@ -102,6 +123,20 @@ def upgrade():
     )
     with op.batch_alter_table('follows', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_follows_department_id'), ['department_id'], unique=False)
+
+    op.create_table('notifications',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=40), nullable=False),
+    sa.Column('data', sa.JSON(), nullable=False),
+    sa.Column('created_at', weibo_app.models.types.UTCDateTime(), nullable=False),
+    sa.Column('read_at', weibo_app.models.types.UTCDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_notifications_user_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_notifications'))
+    )
+    with op.batch_alter_table('notifications', schema=None) as batch_op:
+        batch_op.create_index('ix_notifications_user_created', ['user_id', 'created_at', 'id'], unique=False)
+        batch_op.create_index('ix_notifications_user_unread', ['user_id', 'read_at'], unique=False)
 
     op.create_table('posts',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -118,14 +153,47 @@ def upgrade():
     sa.Column('scheduled_at', weibo_app.models.types.UTCDateTime(), nullable=True),
     sa.Column('withdrawn_at', weibo_app.models.types.UTCDateTime(), nullable=True),
     sa.Column('withdraw_reason', sa.Text(), nullable=True),
+    sa.Column('held_at', weibo_app.models.types.UTCDateTime(), nullable=True),
+    sa.Column('hidden_at', weibo_app.models.types.UTCDateTime(), nullable=True),
+    sa.Column('hidden_reason', sa.Text(), nullable=True),
+    sa.Column('hidden_by_id', sa.Integer(), nullable=True),
+    sa.Column('fast_track', sa.Boolean(), server_default=sa.false(), nullable=False),
+    sa.Column('timeline_pinned_until', weibo_app.models.types.UTCDateTime(), nullable=True),
+    sa.Column('dept_pinned_at', weibo_app.models.types.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_posts_author_id_users')),
     sa.ForeignKeyConstraint(['department_id'], ['departments.id'], name=op.f('fk_posts_department_id_departments')),
+    sa.ForeignKeyConstraint(['hidden_by_id'], ['users.id'], name=op.f('fk_posts_hidden_by_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_posts'))
     )
     with op.batch_alter_table('posts', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_posts_author_id'), ['author_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_posts_department_id'), ['department_id'], unique=False)
         batch_op.create_index('ix_posts_state_published', ['state', 'published_at', 'id'], unique=False)
+        batch_op.create_index('uq_posts_department_pin', ['department_id'], unique=True, sqlite_where=sa.text('dept_pinned_at IS NOT NULL'), postgresql_where=sa.text('dept_pinned_at IS NOT NULL'))
+
+    op.create_table('sensitive_words',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('word', sa.String(length=100), nullable=False),
+    sa.Column('created_at', weibo_app.models.types.UTCDateTime(), nullable=False),
+    sa.Column('created_by', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['created_by'], ['users.id'], name=op.f('fk_sensitive_words_created_by_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_sensitive_words')),
+    sa.UniqueConstraint('word', name=op.f('uq_sensitive_words_word'))
+    )
+    op.create_table('corrections',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('post_id', sa.Integer(), nullable=False),
+    sa.Column('author_id', sa.Integer(), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('body_html', sa.Text(), nullable=False),
+    sa.Column('created_at', weibo_app.models.types.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_corrections_author_id_users')),
+    sa.ForeignKeyConstraint(['post_id'], ['posts.id'], name=op.f('fk_corrections_post_id_posts')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_corrections'))
+    )
+    with op.batch_alter_table('corrections', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_corrections_author_id'), ['author_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_corrections_post_id'), ['post_id'], unique=False)
 
     op.create_table('likes',
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -137,6 +205,15 @@ def upgrade():
     )
     with op.batch_alter_table('likes', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_likes_post_id'), ['post_id'], unique=False)
+
+    op.create_table('post_topics',
+    sa.Column('name', sa.String(length=30), nullable=False),
+    sa.Column('post_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['post_id'], ['posts.id'], name=op.f('fk_post_topics_post_id_posts')),
+    sa.PrimaryKeyConstraint('name', 'post_id', name=op.f('pk_post_topics'))
+    )
+    with op.batch_alter_table('post_topics', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_post_topics_post_id'), ['post_id'], unique=False)
 
     op.create_table('post_views_daily',
     sa.Column('post_id', sa.Integer(), nullable=False),
@@ -163,6 +240,22 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_reposts_post_id'), ['post_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_reposts_user_id'), ['user_id'], unique=False)
 
+    op.create_table('review_decisions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('post_id', sa.Integer(), nullable=False),
+    sa.Column('actor_id', sa.Integer(), nullable=False),
+    sa.Column('decision', sa.String(length=20), nullable=False),
+    sa.Column('comment', sa.Text(), nullable=True),
+    sa.Column('secrecy_checked', sa.Boolean(), nullable=False),
+    sa.Column('created_at', weibo_app.models.types.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['actor_id'], ['users.id'], name=op.f('fk_review_decisions_actor_id_users')),
+    sa.ForeignKeyConstraint(['post_id'], ['posts.id'], name=op.f('fk_review_decisions_post_id_posts')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_review_decisions'))
+    )
+    with op.batch_alter_table('review_decisions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_review_decisions_actor_id'), ['actor_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_review_decisions_post_id'), ['post_id'], unique=False)
+
     op.create_table('threads',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('post_id', sa.Integer(), nullable=True),
@@ -182,8 +275,15 @@ def upgrade():
     sa.Column('dismiss_reason', sa.Text(), nullable=True),
     sa.Column('rating', sa.String(length=20), nullable=True),
     sa.Column('rated_at', weibo_app.models.types.UTCDateTime(), nullable=True),
+    sa.Column('anonymous', sa.Boolean(), server_default=sa.false(), nullable=False),
+    sa.Column('body_html_public', sa.Text(), nullable=True),
+    sa.Column('held_at', weibo_app.models.types.UTCDateTime(), nullable=True),
+    sa.Column('hidden_at', weibo_app.models.types.UTCDateTime(), nullable=True),
+    sa.Column('hidden_reason', sa.Text(), nullable=True),
+    sa.Column('hidden_by_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_threads_author_id_users')),
     sa.ForeignKeyConstraint(['department_id'], ['departments.id'], name=op.f('fk_threads_department_id_departments')),
+    sa.ForeignKeyConstraint(['hidden_by_id'], ['users.id'], name=op.f('fk_threads_hidden_by_id_users')),
     sa.ForeignKeyConstraint(['post_id'], ['posts.id'], name=op.f('fk_threads_post_id_posts')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_threads'))
     )
@@ -192,6 +292,32 @@ def upgrade():
         batch_op.create_index('ix_threads_dept_opened', ['department_id', 'opened_at'], unique=False)
         batch_op.create_index('ix_threads_inbox', ['department_id', 'state', 'due_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_threads_post_id'), ['post_id'], unique=False)
+
+    op.create_table('images',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('owner_id', sa.Integer(), nullable=False),
+    sa.Column('post_id', sa.Integer(), nullable=True),
+    sa.Column('thread_id', sa.Integer(), nullable=True),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=80), nullable=False),
+    sa.Column('thumb_key', sa.String(length=80), nullable=False),
+    sa.Column('width', sa.Integer(), nullable=False),
+    sa.Column('height', sa.Integer(), nullable=False),
+    sa.Column('content_type', sa.String(length=40), nullable=False),
+    sa.Column('bytes', sa.Integer(), nullable=False),
+    sa.Column('created_at', weibo_app.models.types.UTCDateTime(), nullable=False),
+    sa.CheckConstraint('(post_id IS NULL) OR (thread_id IS NULL)', name=op.f('ck_images_one_owner_object')),
+    sa.ForeignKeyConstraint(['owner_id'], ['users.id'], name=op.f('fk_images_owner_id_users')),
+    sa.ForeignKeyConstraint(['post_id'], ['posts.id'], name=op.f('fk_images_post_id_posts')),
+    sa.ForeignKeyConstraint(['thread_id'], ['threads.id'], name=op.f('fk_images_thread_id_threads')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_images')),
+    sa.UniqueConstraint('key', name=op.f('uq_images_key')),
+    sa.UniqueConstraint('thumb_key', name=op.f('uq_images_thumb_key'))
+    )
+    with op.batch_alter_table('images', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_images_owner_id'), ['owner_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_images_post_id'), ['post_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_images_thread_id'), ['thread_id'], unique=False)
 
     op.create_table('replies',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -202,8 +328,14 @@ def upgrade():
     sa.Column('body', sa.Text(), nullable=False),
     sa.Column('body_html', sa.Text(), nullable=False),
     sa.Column('created_at', weibo_app.models.types.UTCDateTime(), nullable=False),
+    sa.Column('body_html_public', sa.Text(), nullable=True),
+    sa.Column('held_at', weibo_app.models.types.UTCDateTime(), nullable=True),
+    sa.Column('hidden_at', weibo_app.models.types.UTCDateTime(), nullable=True),
+    sa.Column('hidden_reason', sa.Text(), nullable=True),
+    sa.Column('hidden_by_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_replies_author_id_users')),
     sa.ForeignKeyConstraint(['department_id'], ['departments.id'], name=op.f('fk_replies_department_id_departments')),
+    sa.ForeignKeyConstraint(['hidden_by_id'], ['users.id'], name=op.f('fk_replies_hidden_by_id_users')),
     sa.ForeignKeyConstraint(['thread_id'], ['threads.id'], name=op.f('fk_replies_thread_id_threads')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_replies'))
     )
@@ -211,14 +343,25 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_replies_thread_id'), ['thread_id'], unique=False)
 
     # ### end Alembic commands ###
+    # The search index (FTS5 + triggers on SQLite, pg_trgm GIN indexes on PostgreSQL).
+    install_search(op.get_bind())
 
 
 def downgrade():
+    bind = op.get_bind()
+    if bind.dialect.name == "sqlite":
+        op.execute("DROP TABLE IF EXISTS search_fts")
     # ### commands auto generated by Alembic - please adjust! ###
     with op.batch_alter_table('replies', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_replies_thread_id'))
 
     op.drop_table('replies')
+    with op.batch_alter_table('images', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_images_thread_id'))
+        batch_op.drop_index(batch_op.f('ix_images_post_id'))
+        batch_op.drop_index(batch_op.f('ix_images_owner_id'))
+
+    op.drop_table('images')
     with op.batch_alter_table('threads', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_threads_post_id'))
         batch_op.drop_index('ix_threads_inbox')
@@ -226,6 +369,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_threads_author_id'))
 
     op.drop_table('threads')
+    with op.batch_alter_table('review_decisions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_review_decisions_post_id'))
+        batch_op.drop_index(batch_op.f('ix_review_decisions_actor_id'))
+
+    op.drop_table('review_decisions')
     with op.batch_alter_table('reposts', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_reposts_user_id'))
         batch_op.drop_index(batch_op.f('ix_reposts_post_id'))
@@ -235,20 +383,41 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_post_views_daily_day'))
 
     op.drop_table('post_views_daily')
+    with op.batch_alter_table('post_topics', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_post_topics_post_id'))
+
+    op.drop_table('post_topics')
     with op.batch_alter_table('likes', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_likes_post_id'))
 
     op.drop_table('likes')
+    with op.batch_alter_table('corrections', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_corrections_post_id'))
+        batch_op.drop_index(batch_op.f('ix_corrections_author_id'))
+
+    op.drop_table('corrections')
+    op.drop_table('sensitive_words')
     with op.batch_alter_table('posts', schema=None) as batch_op:
+        batch_op.drop_index('uq_posts_department_pin', sqlite_where=sa.text('dept_pinned_at IS NOT NULL'), postgresql_where=sa.text('dept_pinned_at IS NOT NULL'))
         batch_op.drop_index('ix_posts_state_published')
         batch_op.drop_index(batch_op.f('ix_posts_department_id'))
         batch_op.drop_index(batch_op.f('ix_posts_author_id'))
 
     op.drop_table('posts')
+    with op.batch_alter_table('notifications', schema=None) as batch_op:
+        batch_op.drop_index('ix_notifications_user_unread')
+        batch_op.drop_index('ix_notifications_user_created')
+
+    op.drop_table('notifications')
     with op.batch_alter_table('follows', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_follows_department_id'))
 
     op.drop_table('follows')
+    with op.batch_alter_table('flags', schema=None) as batch_op:
+        batch_op.drop_index('ix_flags_target_open')
+        batch_op.drop_index(batch_op.f('ix_flags_reporter_id'))
+
+    op.drop_table('flags')
     with op.batch_alter_table('audit_log', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_log_department_id'))
         batch_op.drop_index(batch_op.f('ix_audit_log_created_at'))
