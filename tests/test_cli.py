@@ -30,11 +30,8 @@ CORE_TABLES = {
 }
 
 
-#: migrations/env.py (Flask-Migrate's template) tries ``db.get_engine()`` first, which warns on Flask-SQLAlchemy 3.1.
-OLD_ENV_WARNING = "ignore:'get_engine' is deprecated:DeprecationWarning"
 
 
-@pytest.mark.filterwarnings(OLD_ENV_WARNING)
 def test_init_db_creates_the_schema_on_an_empty_sqlite_file(tmp_path):
     path = tmp_path / "fresh.sqlite3"
     app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})

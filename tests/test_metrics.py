@@ -90,7 +90,7 @@ EXPECTED_P_SUBTREE = {
     "p90_first_response_hours": 24 + 0.6 * (138 - 24),  # position 4.6
     "awaiting": 7, "overdue": 4, "unanswered_posts": 3, "silent_posts": 1,
     "satisfaction_rate": 2 / 3, "posts_published": 5, "views": 22, "likes": 3, "reposts": 1,
-    "followers": 3,  # follow rows of P (2) and C (1)
+    "followers": 2,  # people following P or C by AS_OF: r1 (both) and r2
 }
 EXPECTED_X = {
     "threads": 1, "dismissed": 1, "answered": 0, "reply_rate": None, "on_time_rate": None,

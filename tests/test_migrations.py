@@ -8,7 +8,6 @@ from __future__ import annotations
 import uuid
 
 import flask_migrate
-import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -18,9 +17,6 @@ from weibo_app.extensions import db
 from weibo_app.search.ddl import alembic_include_name
 
 from .conftest import ADMIN_PG_URL, BASE_CONFIG
-
-#: migrations/env.py (Flask-Migrate's template) tries ``db.get_engine()`` first, which warns on Flask-SQLAlchemy 3.1.
-pytestmark = pytest.mark.filterwarnings("ignore:'get_engine' is deprecated:DeprecationWarning")
 
 
 def differences_after_upgrade(url: str) -> list:

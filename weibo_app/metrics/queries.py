@@ -202,6 +202,7 @@ def compute_metrics(
     for gid, n in grouped(sa.func.sum(PostViewDaily.views), joins=[member_posts, (PostViewDaily, views_in_period)]):
         rows[gid]["views"] = int(n or 0)
     followed = sa.and_(Follow.department_id == m.id, Follow.created_at <= period.as_of)
-    for gid, n in grouped(sa.func.count(), joins=[(Follow, followed)]):
+    # People, not follow rows: with roll-up, one person following a bureau and its county counts once.
+    for gid, n in grouped(sa.func.count(sa.distinct(Follow.user_id)), joins=[(Follow, followed)]):
         rows[gid]["followers"] = n
     return list(rows.values())
