@@ -16,6 +16,7 @@ from .departments.operations import create_department
 from .extensions import db
 from .models import Department, Follow, Like, PostState, PostViewDaily, Rating, Role, ThreadKind, User
 from .posts.operations import create_post, publish_post
+from .review.operations import approve_post, save_draft
 from .social.operations import repost_post
 from .threads import operations as threads
 
@@ -47,12 +48,12 @@ POSTS = {
              "{d}本周完成{n}件群众诉求办理，欢迎监督。"],
     "service": ["便民提示：{d}办事大厅周六上午照常办公，可办理{n}项业务。", "#便民服务# {d}线上预约通道已开通，详见 www.qinghe.gov.cn/ban",
                 "{d}提醒：办理相关业务请携带身份证原件。"],
-    "policy": ["《清河县{n}年惠民政策汇编》发布，{d}负责解读。", "{d}关于进一步优化营商环境的若干措施（第{n}号）公开征求意见。"],
+    "policy": ["《清河县{y}年惠民政策汇编》发布，{d}负责解读。", "{d}关于进一步优化营商环境的若干措施（第{n}号）公开征求意见。"],
     "emergency": ["【预警】受寒潮影响，未来{n}小时有大风降温，{d}提醒注意防范。", "{d}启动应急响应，{n}支队伍已到位。"],
     "rumor": ["#辟谣# 网传“{d}停止办理业务”不实，业务正常办理。"],
-    "plans": ["{d}{n}年度重点项目计划公示。"],
-    "finance": ["{d}{n}年部门预算已公开，欢迎查阅。"],
-    "personnel": ["{d}{n}年公开招聘工作人员公告。"],
+    "plans": ["{d}{y}年度重点项目计划公示。"],
+    "finance": ["{d}{y}年部门预算已公开，欢迎查阅。"],
+    "personnel": ["{d}{y}年公开招聘工作人员公告。"],
     "org_info": ["{d}内设机构及职能调整公告。"],
 }
 
@@ -90,7 +91,7 @@ def seed_demo(days: int = 60, seed: int = 2026) -> bool:
         for slug in depts:
             staff[slug] = create_user(f"{slug.split('-')[0]}_staff", PASSWORD, Role.STAFF, slug,
                                       display_name=f"{depts[slug].name}工作人员")
-        create_user("jiaoyu_review", PASSWORD, Role.REVIEWER, "jiaoyu", display_name="教育局分管领导")
+        reviewer = create_user("jiaoyu_review", PASSWORD, Role.REVIEWER, "jiaoyu", display_name="教育局分管领导")
         create_user("jiaoyu_head", PASSWORD, Role.DEPT_HEAD, "jiaoyu", display_name="教育局局长")
         create_user("ducha", PASSWORD, Role.SUPERVISOR, "county", display_name="县政务公开办")
         create_user("admin", PASSWORD, Role.ADMIN, display_name="系统管理员")
@@ -104,7 +105,7 @@ def seed_demo(days: int = 60, seed: int = 2026) -> bool:
     events = _timeline(rng, start, now, days, depts)
     for moment, slug, category, template in events:
         with at(moment):
-            text = template.format(d=depts[slug].name, n=rng.randint(2, 30))
+            text = template.format(d=depts[slug].name, n=rng.randint(2, 30), y=moment.year)
             post = create_post(staff[slug], body=text, category=category, major=rng.random() < 0.05)
             if post.state != PostState.PUBLISHED:
                 publish_post(staff[slug], post)
@@ -124,8 +125,20 @@ def seed_demo(days: int = 60, seed: int = 2026) -> bool:
         slug = rng.choice(list(depts))
         opened = start + timedelta(minutes=rng.randint(0, days * 24 * 60))
         _converse(rng, None, depts[slug], staff[slug], residents, opened, now, speed[slug])
+    _review_queue(staff["jiaoyu"], reviewer, now)
     db.session.flush()
     return True
+
+
+def _review_queue(clerk: User, reviewer: User, now) -> None:
+    """Work in progress at 教育局, so /review is not empty: drafts, pending, awaiting the head."""
+    with at(now - timedelta(hours=3)):
+        save_draft(clerk, body="关于2027年春季学期开学时间的通知（草稿）", category="policy")
+        save_draft(clerk, body="教育局寒假安全提示：请家长关注学生出行安全。", category="service", submit=True)
+        major = save_draft(clerk, body="清河县中小学布局调整方案公开征求意见。", category="plans",
+                           major=True, submit=True)
+    with at(now - timedelta(hours=1)):
+        approve_post(reviewer, major, secrecy_checked=True)  # now waits for the head's final approval
 
 
 def _timeline(rng: random.Random, start, now, days: int, depts: dict) -> list:
