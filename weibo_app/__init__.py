@@ -41,6 +41,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         static_folder=str(config_module.ROOT / "static"),
     )
     configure_settings(app, config)
+    configure_proxy(app)
     configure_database(app)
     configure_extensions(app)
     configure_security(app)
@@ -62,6 +63,16 @@ def configure_settings(app: Flask, config: Mapping[str, Any] | None) -> None:
     )
     if app.config.get("REDIS_URL") and app.config["RATELIMIT_STORAGE_URI"] == "memory://":
         app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
+
+
+def configure_proxy(app: Flask) -> None:
+    """Behind N reverse proxies (setting ``TRUSTED_PROXIES``), take the client's address
+    and scheme from their headers, so per-address limits and HTTPS detection work."""
+    hops = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def configure_database(app: Flask) -> None:

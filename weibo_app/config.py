@@ -50,6 +50,8 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_USERNAME": None,
     "MAIL_PASSWORD": None,
     "MAIL_FROM": "noreply@localhost",
+    # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
+    "TRUSTED_PROXIES": 0,
     "PAGE_SIZE": 20,
     "API_TOKEN_HOURS": 24,
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
