@@ -4,7 +4,7 @@ Ratios, not seconds, so the figure means the same on a busy or a quiet
 machine. Both apps are called in-process through WSGI (no network), after a
 warm-up, on the demo data in a temporary SQLite file.
 
-    .venv/bin/python bench/ratio.py [--requests 300]
+    .venv/bin/python -m bench.ratio [--requests 300]
 """
 
 from __future__ import annotations
@@ -52,15 +52,19 @@ def main() -> None:
             db.create_all()
             seed_demo()
             db.session.commit()
-            post_id = db.session.execute(db.text("select max(id) from posts")).scalar()
+            post_id = db.session.execute(db.text("select max(id) from posts where state = 'published'")).scalar()
         bare = rate(bare_app().test_client(), "/", args.requests)
-        client = app.test_client()
         print(f"bare Flask page: {bare:,.0f} requests/s (the 100 % mark)")
-        for label, path in (("timeline /", "/"), ("post page", f"/p/{post_id}"),
-                            ("department page", "/d/jiaoyu"), ("scoreboard", "/scoreboard"),
-                            ("API posts", "/api/v1/posts")):
-            r = rate(client, path, args.requests)
-            print(f"{label:<16} {r:8,.0f} requests/s = {100 * r / bare:5.1f} % of bare Flask")
+        pages = (("timeline /", "/"), ("post page", f"/p/{post_id}"), ("department page", "/d/jiaoyu"),
+                 ("scoreboard", "/scoreboard"), ("API posts", "/api/v1/posts"))
+        for cache_seconds, title in ((10, "anonymous visitor (page cache on, the default)"),
+                                     (0, "every request rendered (page cache off; as for logged-in users)")):
+            app.config["PAGE_CACHE_SECONDS"] = cache_seconds
+            client = app.test_client()
+            print(f"-- {title}")
+            for label, path in pages:
+                r = rate(client, path, args.requests)
+                print(f"{label:<16} {r:8,.0f} requests/s = {100 * r / bare:5.1f} % of bare Flask")
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ BASE_CONFIG = {
     "SECRET_KEY": "test-secret",
     "WTF_CSRF_ENABLED": False,
     "RATELIMIT_ENABLED": False,
+    "PAGE_CACHE_SECONDS": 0,  # tests/test_pagecache.py turns it on
     "SERVER_NAME": "localhost",
 }
 

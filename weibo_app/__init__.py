@@ -48,6 +48,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     configure_blueprints(app)
     configure_templates(app)
     configure_errors(app)
+    configure_page_cache(app)
     configure_cli(app)
     return app
 
@@ -123,6 +124,12 @@ def configure_templates(app: Flask) -> None:
 
 def configure_errors(app: Flask) -> None:
     from .errors import register
+
+    register(app)
+
+
+def configure_page_cache(app: Flask) -> None:
+    from .pagecache import register
 
     register(app)
 

@@ -52,6 +52,9 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_FROM": "noreply@localhost",
     # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
     "TRUSTED_PROXIES": 0,
+    # Whole public pages cached this many seconds for visitors not logged in (0: off).
+    "PAGE_CACHE_SECONDS": 10,
+    "PAGE_CACHE_ENTRIES": 512,
     "PAGE_SIZE": 20,
     "API_TOKEN_HOURS": 24,
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,

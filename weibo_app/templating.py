@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import Flask
-from flask_babel import format_datetime, get_locale
+from flask import Flask, g
+from flask_babel import get_locale, get_translations
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -17,10 +17,11 @@ from .models import Thread, ThreadState
 from .settings import get_setting
 
 
-def local_time(moment: datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> str:
+def local_time(moment: datetime | None) -> str:
+    """Local date and minute, the same in every language ("2026-11-23 08:15")."""
     if moment is None:
         return ""
-    return format_datetime(to_local(moment), fmt)
+    return to_local(moment).strftime("%Y-%m-%d %H:%M")
 
 
 def iso(moment: datetime | None) -> str:
@@ -68,7 +69,28 @@ def nav_counts() -> dict[str, int]:
     return counts
 
 
+def _translations():
+    """The request's catalogue, looked up once per request rather than once per string."""
+    found = g.get("_translations")
+    if found is None:
+        found = g._translations = get_translations()
+    return found
+
+
+def install_gettext(app: Flask) -> None:
+    """Templates call ``_()`` a few hundred times a page; Flask-Babel's own callables
+    resolve the locale and catalogue on every call. Same catalogue, found once."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+    )
+
+
 def register(app: Flask) -> None:
+    install_gettext(app)
     app.add_template_filter(local_time)
     app.add_template_filter(iso)
     app.add_template_filter(age)

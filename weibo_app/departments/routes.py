@@ -12,8 +12,8 @@ from ..extensions import db
 from ..metrics.queries import compute_metrics, make_period
 from ..models import Department
 from ..posts.queries import timeline
-from ..threads.forms import ThreadForm
 from ..threads.queries import board_threads
+from ..threads.views import ask_form
 from .operations import get_department
 
 bp = Blueprint("departments", __name__)
@@ -41,5 +41,5 @@ def detail(slug: str):
         posts = timeline(cursor=request.args.get("cursor"), limit=20, department_ids=[department.id], pins="department")
     return render_template(
         "departments/detail.html", department=department, tab=tab, posts=posts, board=board,
-        figures=figures, form=ThreadForm(),
+        figures=figures, form=ask_form(),
     )

@@ -33,27 +33,26 @@ class TimelinePage:
     pinned: list[Post] = field(default_factory=list)  # shown above the page, first page only
 
 
+def _count_of(model, column=None) -> sa.ScalarSelect:
+    """A correlated count (or sum) of ``model`` rows of the outer post."""
+    value = sa.func.count() if column is None else sa.func.coalesce(sa.func.sum(column), 0)
+    return sa.select(value).where(model.post_id == Post.id).scalar_subquery()
+
+
 def count_for_posts(post_ids: list[int]) -> dict[int, PostCounts]:
-    """Threads, likes, reposts and views of these posts, one grouped query each; plus, for a
-    logged-in viewer, which of them they liked (one query)."""
+    """Threads, likes, reposts and views of these posts in one query (indexed
+    correlated counts); plus, for a logged-in viewer, which of them they liked."""
     counts = {pid: PostCounts() for pid in post_ids}
     if not post_ids:
         return counts
-    for model, attr in ((Thread, "threads"), (Like, "likes"), (Repost, "reposts")):
-        rows = db.session.execute(
-            sa.select(model.post_id, sa.func.count())
-            .where(model.post_id.in_(post_ids))
-            .group_by(model.post_id)
-        )
-        for post_id, n in rows:
-            setattr(counts[post_id], attr, n)
     rows = db.session.execute(
-        sa.select(PostViewDaily.post_id, sa.func.sum(PostViewDaily.views))
-        .where(PostViewDaily.post_id.in_(post_ids))
-        .group_by(PostViewDaily.post_id)
+        sa.select(
+            Post.id, _count_of(Thread), _count_of(Like), _count_of(Repost),
+            _count_of(PostViewDaily, PostViewDaily.views),
+        ).where(Post.id.in_(post_ids))
     )
-    for post_id, n in rows:
-        counts[post_id].views = int(n or 0)
+    for post_id, threads, likes, reposts, views in rows:
+        counts[post_id] = PostCounts(threads, likes, reposts, int(views or 0))
     if has_request_context() and current_user.is_authenticated:
         liked = db.session.scalars(
             sa.select(Like.post_id).where(Like.user_id == current_user.id, Like.post_id.in_(post_ids))

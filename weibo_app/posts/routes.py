@@ -15,9 +15,8 @@ from ..review.forms import DraftForm, aware
 from ..review.operations import save_draft
 from ..review.queries import corrections_for
 from ..social.queries import followed_department_ids, reposts_of_post
-from ..threads.forms import ThreadForm
 from ..threads.queries import threads_of_post
-from ..threads.views import thread_forms
+from ..threads.views import ask_form, thread_forms
 from ..views_counter import record_view
 from . import queries
 
@@ -44,7 +43,7 @@ def detail(post_id: int):
     counts = queries.count_for_posts([post.id])[post.id]
     return render_template(
         "posts/detail.html", post=post, threads=threads, counts=counts,
-        thread_form=ThreadForm(), forms=thread_forms(), reposts=reposts_of_post(post.id, 20),
+        thread_form=ask_form(), forms=thread_forms(), reposts=reposts_of_post(post.id, 20),
         corrections=corrections_for([post.id])[post.id],
     )
 

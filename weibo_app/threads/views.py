@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from ..extensions import db
 from ..models import Department
-from .forms import DismissForm, OverturnForm, RateForm, ReplyForm, TransferForm
+from .forms import DismissForm, OverturnForm, RateForm, ReplyForm, ThreadForm, TransferForm
 
 
 class ThreadForms:
@@ -48,6 +48,14 @@ def transfer_choices() -> list[tuple[str, str]]:
         sa.select(Department.slug, Department.name).where(Department.id != own).order_by(Department.path)
     )
     return [("", _("请选择部门"))] + [(slug, name) for slug, name in rows]
+
+
+def ask_form() -> ThreadForm | None:
+    """The ask form, only for those who may ask: building a form makes a CSRF token,
+    which would give every anonymous reader a session cookie (and an uncacheable page)."""
+    if current_user.is_authenticated and current_user.is_resident:
+        return ThreadForm()
+    return None
 
 
 def thread_forms(**given) -> ThreadForms:
