@@ -35,10 +35,11 @@ run: install
 	$(BIN)/flask serve --host $(HOST) --port $(PORT)
 
 test: install-dev
+	$(BIN)/ruff check weibo_app tests bench
 	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
 lint: install-dev
-	$(BIN)/ruff check weibo_app tests
+	$(BIN)/ruff check weibo_app tests bench
 
 # Refresh the English catalogue after changing UI strings.
 messages: install-dev

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
@@ -22,13 +22,13 @@ _pinned: ContextVar[datetime | None] = ContextVar("pinned_now", default=None)
 
 def utcnow() -> datetime:
     """Now, as an aware UTC datetime (or the moment pinned by ``at``)."""
-    return _pinned.get() or datetime.now(timezone.utc)
+    return _pinned.get() or datetime.now(UTC)
 
 
 @contextmanager
 def at(moment: datetime) -> Iterator[None]:
     """Run the services as if it were ``moment`` (used to build demo history)."""
-    token = _pinned.set(moment.astimezone(timezone.utc))
+    token = _pinned.set(moment.astimezone(UTC))
     try:
         yield
     finally:
@@ -44,7 +44,7 @@ def site_tz() -> ZoneInfo:
 def to_local(moment: datetime) -> datetime:
     """An aware datetime converted to the site's time zone."""
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(site_tz())
 
 
@@ -55,4 +55,4 @@ def local_today() -> date:
 
 def local_midnight_utc(day: date) -> datetime:
     """The UTC instant at which ``day`` begins in the site's time zone."""
-    return datetime(day.year, day.month, day.day, tzinfo=site_tz()).astimezone(timezone.utc)
+    return datetime(day.year, day.month, day.day, tzinfo=site_tz()).astimezone(UTC)

@@ -20,7 +20,7 @@ from .review.operations import approve_post, save_draft
 from .social.operations import repost_post
 from .threads import operations as threads
 
-PASSWORD = "demo-pass-2026"
+PASSWORD = "demo-pass-2026"  # noqa: S105 - the demo's published password
 REPOST_COMMENTS = ["", "转发周知。", "扩散！", "支持，希望尽快落实。"]
 DEMO_LOGINS = [
     ("admin", "admin", PASSWORD),

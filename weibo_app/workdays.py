@@ -8,7 +8,7 @@ A day is a working day when, in this order:
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 
 import chinese_calendar
@@ -69,7 +69,7 @@ def due_after(moment: datetime, n: int) -> datetime:
     """End (23:59:59 local) of the ``n``-th working day after ``moment``'s local day."""
     last_day = nth_working_day_after(to_local(moment).date(), n)
     end_local = datetime.combine(last_day, time(23, 59, 59), tzinfo=site_tz())
-    return end_local.astimezone(timezone.utc)
+    return end_local.astimezone(UTC)
 
 
 def uncovered_years(years: list[int]) -> list[int]:

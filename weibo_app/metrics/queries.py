@@ -10,11 +10,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
 
 from ..clock import local_midnight_utc, utcnow
 from ..extensions import db
-from ..models import Department, Follow, Like, Post, PostState, PostViewDaily, Rating, Repost, Thread, ThreadState
+from ..models import Follow, Like, Post, PostState, PostViewDaily, Rating, Repost, Thread, ThreadState
 from .sql import grouping, hours_between, percentile
 
 FIELDS = (
