@@ -17,6 +17,7 @@ from ..moderation.operations import HELD_MESSAGE
 from ..permissions import acts_for, oversees
 from ..posts.queries import count_for_posts, get_public_post
 from ..security.limits import reply_limit, thread_limit
+from ..social.queries import reposts_of_post
 from . import operations as ops
 from . import queries
 from .forms import DismissForm, OverturnForm, RateForm, ReplyForm, ThreadForm, TransferForm
@@ -30,6 +31,25 @@ def _require_resident():
         abort(403)
 
 
+def _ask(form: ThreadForm, **target):
+    """Open the thread (with its photos) and commit once; None when the form must be shown again."""
+    if not form.validate_on_submit():
+        return None
+    try:
+        thread = ops.open_thread(current_user, body=form.body.data, kind=form.kind.data,
+                                 anonymous=form.anonymous.data, **target)
+        attach_images(current_user, form.images.data, thread=thread)
+    except ServiceError as err:
+        db.session.rollback()
+        form.body.errors.append(err.message)
+        return None
+    db.session.commit()
+    flash(_("留言已提交，办理时限：%(due)s。", due=_due_text(thread)), "success")
+    if thread.held_at:
+        flash(str(HELD_MESSAGE), "warning")
+    return redirect(url_for("threads.detail", thread_id=thread.id), 303)
+
+
 @bp.post("/p/<int:post_id>/threads")
 @login_required
 @thread_limit
@@ -38,23 +58,13 @@ def open_on_post(post_id: int):
     _require_resident()
     post = get_public_post(post_id)
     form = ThreadForm()
-    if form.validate_on_submit():
-        try:
-            thread = ops.open_thread(current_user, body=form.body.data, kind=form.kind.data, post=post,
-                                     anonymous=form.anonymous.data)
-            attach_images(current_user, form.images.data, thread=thread)
-        except ServiceError as err:
-            db.session.rollback()
-            form.body.errors.append(err.message)
-        else:
-            db.session.commit()
-            flash(_("留言已提交，办理时限：%(due)s。", due=_due_text(thread)), "success")
-            if thread.held_at:
-                flash(str(HELD_MESSAGE), "warning")
-            return redirect(url_for("threads.detail", thread_id=thread.id), 303)
+    done = _ask(form, post=post)
+    if done:
+        return done
     return render_template(
         "posts/detail.html", post=post, threads=queries.threads_of_post(post.id),
         counts=count_for_posts([post.id])[post.id], thread_form=form, forms=thread_forms(),
+        reposts=reposts_of_post(post.id, 20),
     ), 422
 
 
@@ -66,21 +76,9 @@ def open_on_board(slug: str):
     _require_resident()
     department = get_department(slug)
     form = ThreadForm()
-    if form.validate_on_submit():
-        try:
-            thread = ops.open_thread(current_user, body=form.body.data, kind=form.kind.data, department=department,
-                                     anonymous=form.anonymous.data)
-            attach_images(current_user, form.images.data, thread=thread)
-        except ServiceError as err:
-            db.session.rollback()
-            form.body.errors.append(err.message)
-        else:
-            db.session.commit()
-            flash(_("留言已提交，办理时限：%(due)s。", due=_due_text(thread)), "success")
-            if thread.held_at:
-                flash(str(HELD_MESSAGE), "warning")
-            return redirect(url_for("threads.detail", thread_id=thread.id), 303)
-    return render_template("threads/ask.html", department=department, form=form), 422
+    return _ask(form, department=department) or (
+        render_template("threads/ask.html", department=department, form=form), 422
+    )
 
 
 def _due_text(thread) -> str:
