@@ -27,6 +27,7 @@ BLUEPRINTS = (
     "weibo_app.notifications.routes:bp",
     "weibo_app.feeds.routes:bp",
     "weibo_app.moderation.routes:bp",
+    "weibo_app.supervision.routes:bp",
     "weibo_app.api:bp",
 )
 

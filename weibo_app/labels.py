@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from .models import Category, PostState, Rating, Role, ThreadKind, ThreadState
+from .models import Category, NoticeState, PostState, Rating, Role, ThreadKind, ThreadState
 
 KIND_LABELS = {
     ThreadKind.CONSULTATION: _l("咨询"),
@@ -17,6 +17,13 @@ STATE_LABELS = {
     ThreadState.ANSWERED: _l("已回复"),
     ThreadState.CLOSED: _l("已办结"),
     ThreadState.DISMISSED: _l("无需回复"),
+}
+
+NOTICE_STATE_LABELS = {
+    NoticeState.OPEN: _l("待签收"),
+    NoticeState.ACKNOWLEDGED: _l("已签收"),
+    NoticeState.OVERDUE: _l("逾期未签收"),
+    NoticeState.CLOSED: _l("已办结"),
 }
 
 RATING_LABELS = {

@@ -10,6 +10,7 @@ from .post import Category, Post, PostState
 from .review import Correction, Decision, ReviewDecision
 from .setting import Setting
 from .social import Follow, Like, PostViewDaily, Repost
+from .supervision import NoticeState, SupervisionNotice
 from .thread import Rating, Reply, Thread, ThreadKind, ThreadState
 from .topic import PostTopic
 from .user import STAFF_ROLES, Role, User
@@ -28,6 +29,7 @@ __all__ = [
     "HolidayOverride",
     "Image",
     "Like",
+    "NoticeState",
     "Notification",
     "Post",
     "PostState",
@@ -41,6 +43,7 @@ __all__ = [
     "STAFF_ROLES",
     "SensitiveWord",
     "Setting",
+    "SupervisionNotice",
     "Thread",
     "ThreadKind",
     "ThreadState",

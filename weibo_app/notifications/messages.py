@@ -43,6 +43,12 @@ def describe(kind: str, data: dict[str, Any]) -> str:
         return _("%(dept)s在微博中提到了本部门。", dept=d.get("department", ""))
     if kind == "draft_waiting":
         return _("%(author)s提交了一条微博，等待审核。", author=d.get("author", ""))
+    if kind == "notice_issued":
+        return _("本部门收到一张督办单（第%(id)s号），请按期签收办理。", id=d.get("notice_id", ""))
+    if kind == "notice_acknowledged":
+        return _("%(dept)s已签收第%(id)s号督办单。", dept=d.get("department", ""), id=d.get("notice_id", ""))
+    if kind == "notice_closed":
+        return _("第%(id)s号督办单已办结。", id=d.get("notice_id", ""))
     return d.get("message") or _("您有一条新通知。")
 
 
@@ -51,6 +57,8 @@ def target_url(kind: str, data: dict[str, Any], external: bool = False) -> str |
     try:
         if kind == "draft_waiting":
             return url_for("review.index", _external=external)
+        if data.get("notice_id"):
+            return url_for("supervision.detail", notice_id=data["notice_id"], _external=external)
         if data.get("thread_id"):
             return url_for("threads.detail", thread_id=data["thread_id"], _external=external)
         if data.get("post_id"):

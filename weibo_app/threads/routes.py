@@ -170,8 +170,11 @@ def inbox():
     """Staff: the department's awaiting threads, overdue first."""
     if not current_user.is_staff:
         abort(403)
+    from ..supervision.queries import department_notices
+
     threads = queries.inbox(current_user.department_id)
-    return render_template("threads/inbox.html", threads=threads, now=utcnow())
+    notices = department_notices(current_user.department_id)
+    return render_template("threads/inbox.html", threads=threads, notices=notices, now=utcnow())
 
 
 @bp.get("/me/threads")
