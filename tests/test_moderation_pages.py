@@ -328,3 +328,37 @@ def test_the_dashboard_shows_hidden_threads_separately(client, login, make, worl
     assert "已隐藏" in _text(c.get("/dashboard"))
     rows = _text(c.get(f"/dashboard/rows?figure=hidden&department={dept.slug}"))
     assert f"/t/{thread.id}" in rows
+
+
+def test_flag_page_never_shows_what_the_reporter_cannot_read(app, client, make, login):
+    """Drafts, a withdrawn post's text and replies inside a held thread stay out of the report page."""
+    from weibo_app.models import PostState
+    from weibo_app.posts.operations import create_post
+    from weibo_app.review.operations import withdraw_post
+    from weibo_app.threads.operations import reply_to_thread
+
+    reviewing = make.department(review=True)
+    clerk = make.staff(reviewing)
+    draft = create_post(clerk, body="尚未审核的草稿内容", category="work")
+    db.session.commit()
+    assert draft.state == PostState.DRAFT
+
+    open_dept = make.department()
+    head = make.staff(open_dept, "dept_head")
+    author = make.staff(open_dept)
+    withdrawn = make.post(author=author, body="已撤回的原文")
+    withdraw_post(head, withdrawn, reason="信息有误")
+    db.session.commit()
+
+    post = make.post(department=open_dept)
+    asker = make.user()
+    thread = make.thread(author=asker, post=post)
+    reply = reply_to_thread(asker, thread, "补充说明的追问")
+    thread.held_at = thread.opened_at
+    db.session.commit()
+
+    login(make.user())
+    assert client.get(f"/flag/post/{draft.id}").status_code == 404
+    assert client.get(f"/flag/post/{withdrawn.id}").status_code == 404
+    assert client.get(f"/flag/reply/{reply.id}").status_code == 404
+    assert client.get(f"/flag/post/{post.id}").status_code == 200
