@@ -14,8 +14,9 @@ from ..clock import utcnow
 from ..exceptions import Conflict, Forbidden, Invalid
 from ..extensions import db
 from ..models import Department, Follow, Like, Post, Repost, User
+from ..moderation.operations import screen_text
 from ..settings import get_setting
-from ..text import normalize, render_html, weibo_length
+from ..text import normalize, render_public_html, weibo_length
 
 
 def _require_resident(user: User, code: str) -> None:
@@ -73,6 +74,9 @@ def clean_repost_comment(raw: str | None) -> str:
     limit = int(get_setting("POST_MAX_LENGTH"))
     if weibo_length(comment) > limit:
         raise Invalid(_("转发评论不能超过%(n)d字。", n=limit), "comment_too_long")
+    if comment and screen_text(comment):
+        # A repost has no review queue of its own: the writer is told and keeps their text.
+        raise Invalid(_("转发评论包含敏感词，请修改后再转发。"), "sensitive_comment")
     return comment
 
 
@@ -85,7 +89,8 @@ def repost_post(user: User, post: Post, comment: str | None = None) -> Repost:
         user_id=user.id,
         post_id=post.id,
         comment=text,
-        comment_html=render_html(text) if text else "",
+        # Shown to everyone: personal information masked, as in residents' threads.
+        comment_html=render_public_html(text) if text else "",
         created_at=utcnow(),
     )
     db.session.add(repost)
