@@ -280,20 +280,18 @@ def test_demo_has_real_reach_figures(app):
 def test_repost_comments_are_masked_and_screened(app, client, make, login):
     """A repost comment is public: personal information masked, sensitive words refused with a message."""
     from weibo_app.moderation.operations import add_sensitive_word
-    from weibo_app.models import Repost, Role
-    from weibo_app.social.operations import repost_post
 
     post = make.post()
     resident = make.user()
     admin = make.user(Role.ADMIN)
     add_sensitive_word(admin, "违禁词")
     db.session.commit()
-    repost_post(resident, post, "请联系13812345678")
+    ops.repost_post(resident, post, "请联系13812345678")
     db.session.commit()
     page = client.get(f"/p/{post.id}").get_data(as_text=True)
     assert "13812345678" not in page and "138****5678" in page
 
     with pytest.raises(Invalid):
-        repost_post(resident, post, "这是违禁词")
+        ops.repost_post(resident, post, "这是违禁词")
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count(Repost.id))) == 1
