@@ -70,6 +70,8 @@ class Thread(db.Model):
     anonymous: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # The rendering with personal information masked (text.mask_pii), for the public.
     body_html_public: Mapped[str | None] = mapped_column(sa.Text)
+    # The text as the public reads it (personal information masked): what search matches.
+    body_public: Mapped[str | None] = mapped_column(sa.Text)
     # Moderation: held for review (not public until released) or hidden with a reason.
     held_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -103,6 +105,8 @@ class Reply(db.Model):
     body_html: Mapped[str] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     body_html_public: Mapped[str | None] = mapped_column(sa.Text)
+    # The text as the public reads it (personal information masked): what search matches.
+    body_public: Mapped[str | None] = mapped_column(sa.Text)
     held_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     hidden_reason: Mapped[str | None] = mapped_column(sa.Text)

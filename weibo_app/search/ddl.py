@@ -28,6 +28,9 @@ from ..models import Post, Reply, Thread
 FTS_TABLE = "search_fts"
 #: Entry kinds in the FTS rowid (``id * 4 + kind``).
 KINDS = {"posts": 1, "threads": 2, "replies": 3}
+#: The column each kind is searched by: residents' text as the public reads it
+#: (personal information masked), so no search can probe a masked number or address.
+COLUMNS = {"posts": "body", "threads": "body_public", "replies": "body_public"}
 #: FTS5's trigram tokenizer arrived in SQLite 3.34.0.
 TRIGRAM_SQLITE = (3, 34, 0)
 
@@ -39,14 +42,14 @@ _FTS = (
 
 # The statements below are built from the constant names above only, never from input.
 def _sqlite_triggers(table: str) -> list[str]:
-    n = KINDS[table]
+    n, col = KINDS[table], COLUMNS[table]
     return [
         f"""CREATE TRIGGER IF NOT EXISTS {table}_search_ai AFTER INSERT ON {table} BEGIN
-  INSERT INTO {FTS_TABLE}(rowid, body) VALUES (new.id * 4 + {n}, new.body);
+  INSERT INTO {FTS_TABLE}(rowid, body) VALUES (new.id * 4 + {n}, coalesce(new.{col}, ''));
 END""",  # noqa: S608 - constant names only
-        f"""CREATE TRIGGER IF NOT EXISTS {table}_search_au AFTER UPDATE OF body ON {table} BEGIN
+        f"""CREATE TRIGGER IF NOT EXISTS {table}_search_au AFTER UPDATE OF {col} ON {table} BEGIN
   DELETE FROM {FTS_TABLE} WHERE rowid = old.id * 4 + {n};
-  INSERT INTO {FTS_TABLE}(rowid, body) VALUES (new.id * 4 + {n}, new.body);
+  INSERT INTO {FTS_TABLE}(rowid, body) VALUES (new.id * 4 + {n}, coalesce(new.{col}, ''));
 END""",  # noqa: S608 - constant names only
         f"""CREATE TRIGGER IF NOT EXISTS {table}_search_ad AFTER DELETE ON {table} BEGIN
   DELETE FROM {FTS_TABLE} WHERE rowid = old.id * 4 + {n};
@@ -56,17 +59,17 @@ END""",  # noqa: S608 - constant names only
 
 def _sqlite_rebuild(table: str) -> list[str]:
     """Refill one kind of entry from its table (rows may have changed while no trigger ran)."""
-    n = KINDS[table]
+    n, col = KINDS[table], COLUMNS[table]
     return [
         f"DELETE FROM {FTS_TABLE} WHERE rowid % 4 = {n}",  # noqa: S608 - constant names only
-        f"INSERT INTO {FTS_TABLE}(rowid, body) SELECT id * 4 + {n}, body FROM {table}",  # noqa: S608
+        f"INSERT INTO {FTS_TABLE}(rowid, body) SELECT id * 4 + {n}, coalesce({col}, '') FROM {table}",  # noqa: S608
     ]
 
 
 def _postgres_statements(table: str) -> list[str]:
     return [
         "CREATE EXTENSION IF NOT EXISTS pg_trgm",
-        f"CREATE INDEX IF NOT EXISTS ix_{table}_body_trgm ON {table} USING gin (body gin_trgm_ops)",
+        f"CREATE INDEX IF NOT EXISTS ix_{table}_body_trgm ON {table} USING gin ({COLUMNS[table]} gin_trgm_ops)",
     ]
 
 

@@ -12,7 +12,6 @@ queries: one for the page of ids, one per kind of result to load them.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -32,10 +31,8 @@ from . import ddl
 
 MAX_QUERY_CHARS = 100
 # Residents' text is shown to the public with phone numbers, ID numbers and
-# e-mail addresses masked (text.mask_pii). A search that matched the hidden
-# digits would tell them anyway, one probe at a time, so words with two digits
-# in a row or an "@" are looked for in official posts only.
-_MAY_PROBE_MASKED = re.compile(r"\d{2}|[@＠]")
+# e-mail addresses masked (text.mask_pii). Threads and replies are searched in
+# that masked form (``body_public``), so no query can probe what is hidden.
 MAX_TERMS = 5
 TYPES = ("all", "posts", "threads")
 
@@ -67,11 +64,7 @@ class SearchQuery:
     @property
     def wants_threads(self) -> bool:
         # Category belongs to posts: asking for it leaves threads out.
-        return (
-            self.type in ("all", "threads")
-            and not self.category
-            and not any(_MAY_PROBE_MASKED.search(term) for term in self.terms)
-        )
+        return self.type in ("all", "threads") and not self.category
 
 
 @dataclass
@@ -154,8 +147,8 @@ def _thread_matches(term: str, dialect: str) -> sa.ColumnElement[bool]:
         own = Thread.id.in_(_fts_ids(term, "threads"))
         replies = replies.where(Reply.id.in_(_fts_ids(term, "replies")))
     else:
-        own = _contains(Thread.body, term, dialect)
-        replies = replies.where(_contains(Reply.body, term, dialect))
+        own = _contains(Thread.body_public, term, dialect)
+        replies = replies.where(_contains(Reply.body_public, term, dialect))
     return sa.or_(own, Thread.id.in_(replies))
 
 

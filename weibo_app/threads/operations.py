@@ -16,7 +16,7 @@ from ..models import Department, Post, Rating, Reply, Thread, ThreadKind, Thread
 from ..moderation.operations import hold_if_sensitive
 from ..permissions import oversees, require_acts_for
 from ..settings import get_setting
-from ..text import normalize, render_html, render_public_html
+from ..text import mask_pii, normalize, render_html, render_public_html
 from ..workdays import due_after
 
 
@@ -84,6 +84,7 @@ def open_thread(
         body=text,
         body_html=render_html(text),
         body_html_public=render_public_html(text),
+        body_public=mask_pii(text),
         anonymous=bool(anonymous),
         opened_at=now,
         due_at=due,
@@ -111,6 +112,7 @@ def reply_to_thread(actor: User, thread: Thread, body: str) -> Reply:
             official=True,
             body=text,
             body_html=render_html(text),
+            body_public=text,  # the department speaking: never masked
             created_at=now,
         )
         if thread.first_response_at is None:
@@ -125,6 +127,7 @@ def reply_to_thread(actor: User, thread: Thread, body: str) -> Reply:
             body=text,
             body_html=render_html(text),
             body_html_public=render_public_html(text),
+            body_public=mask_pii(text),
             created_at=now,
         )
         if thread.state in (ThreadState.ANSWERED, ThreadState.CLOSED):
