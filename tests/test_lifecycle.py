@@ -338,3 +338,26 @@ def test_the_same_life_through_the_pages(world, client, login):
     t = fresh(tid)
     assert (t.state, t.rating, t.first_response_at) == ("closed", "basically_satisfied", utc(2026, 3, 3, 2, 0))
     assert "已办结" in page
+
+
+def test_overturning_a_dismissed_follow_up_puts_it_back_in_the_inbox(world, make):
+    """Answered, then followed up (awaiting again), then dismissed: the overturn restores awaiting."""
+    from weibo_app.threads.queries import inbox
+
+    with time_machine.travel(MON, tick=False):
+        t = make.thread(author=world.resident, post=world.post)
+        ops.reply_to_thread(world.staff_a, t, "已答复")
+        ops.reply_to_thread(world.resident, t, "还有问题")
+        assert t.state == ThreadState.AWAITING
+        ops.dismiss_thread(world.staff_a, t, "重复追问")
+        ops.overturn_dismissal(world.supervisor, t, "追问有效")
+        db.session.commit()
+    assert fresh(t.id).state == ThreadState.AWAITING
+    assert t.id in [x.id for x in inbox(world.a.id)]
+
+    with time_machine.travel(MON + timedelta(hours=1), tick=False):
+        ops.reply_to_thread(world.staff_a, fresh(t.id), "再次答复")
+        ops.dismiss_thread(world.staff_a, fresh(t.id), "已答复")
+        ops.overturn_dismissal(world.supervisor, fresh(t.id), "恢复")
+        db.session.commit()
+    assert fresh(t.id).state == ThreadState.ANSWERED

@@ -273,6 +273,7 @@ def upgrade():
     sa.Column('closed_at', weibo_app.models.types.UTCDateTime(), nullable=True),
     sa.Column('dismissed_at', weibo_app.models.types.UTCDateTime(), nullable=True),
     sa.Column('dismiss_reason', sa.Text(), nullable=True),
+    sa.Column('state_before_dismissal', sa.String(length=20), nullable=True),
     sa.Column('rating', sa.String(length=20), nullable=True),
     sa.Column('rated_at', weibo_app.models.types.UTCDateTime(), nullable=True),
     sa.Column('anonymous', sa.Boolean(), server_default=sa.false(), nullable=False),

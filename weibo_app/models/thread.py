@@ -64,6 +64,8 @@ class Thread(db.Model):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     dismissed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     dismiss_reason: Mapped[str | None] = mapped_column(sa.Text)
+    # What the thread was when dismissed, so an overturn puts it back exactly.
+    state_before_dismissal: Mapped[str | None] = mapped_column(sa.String(20))
     rating: Mapped[str | None] = mapped_column(sa.String(20))
     rated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Shown to the public as 匿名网民; staff of the department still see who it is.

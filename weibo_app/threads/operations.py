@@ -156,6 +156,7 @@ def dismiss_thread(actor: User, thread: Thread, reason: str) -> Thread:
     if thread.state not in (ThreadState.AWAITING, ThreadState.ANSWERED):
         raise Conflict(_("该留言当前不能标记为无需回复。"), "cannot_dismiss")
     now = utcnow()
+    thread.state_before_dismissal = thread.state
     thread.state = ThreadState.DISMISSED
     thread.dismissed_at = now
     thread.dismiss_reason = why
@@ -172,7 +173,11 @@ def overturn_dismissal(actor: User, thread: Thread, reason: str) -> Thread:
     why = clean_reason(reason)
     if thread.state != ThreadState.DISMISSED:
         raise Conflict(_("该留言没有被标记为无需回复。"), "not_dismissed")
-    thread.state = ThreadState.ANSWERED if thread.first_response_at else ThreadState.AWAITING
+    # Back to what it was: a follow-up waiting for an answer stays in the inbox.
+    thread.state = thread.state_before_dismissal or (
+        ThreadState.ANSWERED if thread.first_response_at else ThreadState.AWAITING
+    )
+    thread.state_before_dismissal = None
     thread.dismissed_at = None
     thread.last_activity_at = utcnow()
     record(
