@@ -345,7 +345,7 @@ def test_inbox_lists_the_departments_notices_unacknowledged_first(w, client, log
         page = client.get("/inbox").get_data(as_text=True)
     assert "别的部门" not in page and "第四张" not in page
     assert page.index("第三张") < page.index("第二张") < page.index("第一张") < page.index("待回复留言")
-    assert f"/notices/{other.id}" not in page and f"/notices/{sooner.id}" in page
+    assert f"/notices/{other.id}" not in page and f"/notices/{sooner.id}" in page and f"/notices/{later.id}" in page
     assert "待签收" in page and "已签收" in page
 
 

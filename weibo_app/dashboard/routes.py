@@ -11,12 +11,16 @@ from ..departments.operations import get_department
 from ..extensions import db
 from ..metrics.queries import compute_metrics
 from ..metrics.rows import FIGURES, THREAD_FIGURES, rows_behind
+from ..metrics.trends import bar_class, weekly_trends
 from ..models import Department
 from ..permissions import oversees
+from ..supervision import queries as notices
 from ..workdays import uncovered_years
+from .lists import awaiting_per_post
 from .period import parse_period
 
 bp = Blueprint("dashboard", __name__)
+LIST_LIMIT = 20  # rows in each list on the dashboard; "查看全部" leads to the rest
 
 
 def _scope_ids() -> list[int] | None:
@@ -43,9 +47,18 @@ def index():
     subtree = request.args.get("subtree", "1") == "1"
     rows = compute_metrics(period, department_ids=_scope_ids(), subtree=subtree)
     year = local_today().year
+    scope = None if current_user.is_admin else current_user.supervised_department
+    overdue = rows_behind("overdue", period, scope, True, limit=LIST_LIMIT)
+    unanswered = rows_behind("unanswered_posts", period, scope, True, limit=LIST_LIMIT)
+    trends = weekly_trends(period.as_of, scope)
     return render_template(
         "dashboard/index.html", rows=rows, period=period, subtree=subtree,
         uncovered=uncovered_years([year, year + 1]),
+        scope=scope, overdue=overdue, unanswered=unanswered,
+        awaiting_counts=awaiting_per_post([p.id for p in unanswered], period),
+        trends=trends, max_threads=max((w["threads"] for w in trends), default=0), bar_class=bar_class,
+        notice_counts=notices.counts_by_state(scope, period.as_of),
+        pending_notices=notices.pending_notices(scope, period.as_of, LIST_LIMIT),
     )
 
 

@@ -42,8 +42,10 @@ def _members(department: Department, subtree: bool):
     return sa.select(sa.literal(department.id))
 
 
-def rows_behind(figure: str, period: q.Period, department: Department | None, subtree: bool) -> list:
-    """Threads or posts counted by ``figure`` (at most LIMIT, oldest due or newest first)."""
+def rows_behind(
+    figure: str, period: q.Period, department: Department | None, subtree: bool, limit: int = LIMIT
+) -> list:
+    """Threads or posts counted by ``figure`` (at most ``limit``, oldest due or newest first)."""
     if figure in THREAD_FIGURES:
         stmt = (
             sa.select(Thread)
@@ -64,4 +66,4 @@ def rows_behind(figure: str, period: q.Period, department: Department | None, su
             stmt = stmt.where(Post.department_id.in_(_members(department, subtree)))
     else:
         raise KeyError(figure)
-    return list(db.session.scalars(stmt.limit(LIMIT)))
+    return list(db.session.scalars(stmt.limit(limit)))

@@ -1,0 +1,66 @@
+"""Weekly trends (local weeks, Monday first): threads opened, answered, reply rate — one grouped query."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+
+from ..clock import local_midnight_utc, to_local
+from ..extensions import db
+from ..models import Department, Thread
+from . import queries as q
+
+WEEKS = 8
+
+
+def week_starts(as_of: datetime, weeks: int = WEEKS) -> list[date]:
+    """The Mondays of the last ``weeks`` local weeks, the current one last."""
+    today = to_local(as_of).date()
+    monday = today - timedelta(days=today.weekday())
+    return [monday - timedelta(weeks=weeks - 1 - i) for i in range(weeks)]
+
+
+def weekly_trends(as_of: datetime, scope: Department | None = None, weeks: int = WEEKS) -> list[dict]:
+    """Per week: ``threads``, ``dismissed``, ``answered`` (by ``as_of``) and ``reply_rate`` as the metrics define them.
+
+    The week of each thread is a CASE over boundaries computed here, so the SQL is the
+    same on SQLite and PostgreSQL; no thread row is loaded into Python.
+    """
+    starts = week_starts(as_of, weeks)
+    bounds = [local_midnight_utc(d) for d in starts] + [local_midnight_utc(starts[-1] + timedelta(weeks=1))]
+    period = q.Period(starts[0], starts[-1] + timedelta(weeks=1), as_of)
+    week = sa.case(
+        *[(Thread.opened_at < bounds[i + 1], i) for i in range(weeks)],
+        else_=weeks,
+    ).label("week")
+    inner = sa.select(
+        week,
+        sa.case((q.is_dismissed(), 1), else_=0).label("dismissed"),
+        sa.case((q.is_answered(period), 1), else_=0).label("answered"),
+    ).where(q.opened_in(period))
+    if scope is not None:
+        members = sa.select(Department.id).where(Department.path.startswith(scope.path, autoescape=False))
+        inner = inner.where(Thread.department_id.in_(members))
+    # Grouped outside: PostgreSQL would not match a CASE with bound parameters in SELECT and GROUP BY.
+    sub = inner.subquery()
+    stmt = sa.select(
+        sub.c.week, sa.func.count(), sa.func.coalesce(sa.func.sum(sub.c.dismissed), 0),
+        sa.func.coalesce(sa.func.sum(sub.c.answered), 0),
+    ).group_by(sub.c.week)
+    found = {i: (n, dismissed, answered) for i, n, dismissed, answered in db.session.execute(stmt)}
+    rows = []
+    for i, start in enumerate(starts):
+        n, dismissed, answered = found.get(i, (0, 0, 0))
+        rows.append({
+            "week_start": start, "threads": n, "dismissed": dismissed, "answered": answered,
+            "reply_rate": q._ratio(answered, n - dismissed),
+        })
+    return rows
+
+
+def bar_class(share: float | None) -> str:
+    """A CSS width class (bar-w0 … bar-w100, steps of 5) for a share between 0 and 1."""
+    if not share:
+        return "bar-w0"
+    return f"bar-w{min(100, max(0, round(share * 20) * 5))}"
