@@ -16,6 +16,7 @@ from weibo_app import create_app
 from weibo_app.auth.operations import issue_token
 from weibo_app.extensions import db
 from weibo_app.models import Role
+from weibo_app.supervision.operations import issue_notice
 from weibo_app.threads.operations import reply_to_thread
 
 from .factories import Factory
@@ -34,7 +35,7 @@ CONFIG = {
 
 #: Who calls each group of operations, so the fuzzer reaches past the permission checks.
 HEAD_PATHS = ("/approve", "/return", "/fast-track", "/schedule", "/withdraw", "/corrections", "/review")
-STAFF_PATHS = ("/replies", "/dismiss", "/transfer", "/inbox", "/submit")
+STAFF_PATHS = ("/replies", "/dismiss", "/transfer", "/inbox", "/submit", "/notices", "/acknowledge")
 
 
 @pytest.fixture(scope="module")
@@ -54,6 +55,7 @@ def fuzz_app():
             make.thread(author=resident, post=post, kind="complaint")
         board = make.thread(author=resident, department=water)
         reply_to_thread(clerk, board, "已安排维修。")  # an answered thread the resident can rate
+        issue_notice(make.user(Role.SUPERVISOR), water, "请尽快答复群众留言。", 3)  # one the clerk can acknowledge
         tokens = {name: issue_token(user) for name, user in
                   (("resident", resident), ("staff", clerk), ("head", head))}
         db.session.commit()
@@ -90,6 +92,8 @@ def _aim_at_seeded_rows(case) -> None:
         params["post_id"] = 1 + params["post_id"] % 4
     if isinstance(params.get("thread_id"), int):
         params["thread_id"] = 1 + params["thread_id"] % 5
+    if isinstance(params.get("notice_id"), int):
+        params["notice_id"] = 1 + params["notice_id"] % 2
     if isinstance(params.get("slug"), str):
         params["slug"] = SLUGS[len(params["slug"]) % len(SLUGS)]
 

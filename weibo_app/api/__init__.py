@@ -7,4 +7,16 @@ from ..extensions import csrf
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # bearer tokens, not cookies: no cross-site request can carry one
 
-from . import departments, flags, metrics, openapi, posts, review, search, social, threads, tokens  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    departments,
+    flags,
+    metrics,
+    notices,
+    openapi,
+    posts,
+    review,
+    search,
+    social,
+    threads,
+    tokens,
+)

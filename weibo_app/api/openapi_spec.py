@@ -118,6 +118,22 @@ SCHEMAS: dict[str, Any] = {
         "properties": {"department": {"type": "string"}, "following": {"type": "boolean"},
                        "followers": {"type": "integer"}},
     },
+    "Notice": {
+        "type": "object",
+        "required": ["id", "department", "body", "state", "deadline"],
+        "properties": {
+            "id": {"type": "integer"},
+            "department": {"type": "string"},
+            "thread_id": {"type": ["integer", "null"]},
+            "body": {"type": "string"},
+            "state": {"type": "string", "enum": ["open", "acknowledged", "overdue", "closed"]},
+            "created_at": {"type": "string", "format": "date-time"},
+            "deadline": {"type": "string", "format": "date-time"},
+            "acknowledged_at": NULLABLE_TIME,
+            "response": {"type": ["string", "null"]},
+            "closed_at": NULLABLE_TIME,
+        },
+    },
     "LikeState": {
         "type": "object",
         "properties": {"post_id": {"type": "integer"}, "liked": {"type": "boolean"}, "likes": {"type": "integer"}},
@@ -307,6 +323,15 @@ def _paths() -> dict[str, dict]:
                   "reason": {"type": "string", "enum": [r.value for r in FlagReason]},
                   "text": {"type": ["string", "null"], "maxLength": 500}},
             required=("target_type", "target_id", "reason"))},
+        f"{p}/notices": {"get": _op(
+            "Supervision notices: staff see their department's open ones, overseers every one in scope",
+            tag="supervision", errors=("401", "403"),
+            schema={"type": "object", "required": ["notices"],
+                    "properties": {"notices": {"type": "array", "items": _ref("Notice")}}})},
+        f"{p}/notices/{{notice_id}}/acknowledge": {"post": _op(
+            "Staff of the department acknowledge a supervision notice once", tag="supervision",
+            schema=_ref("Notice"), params=[_path("notice_id")],
+            body={"response": BODY}, required=("response",))},
     }
 
 
