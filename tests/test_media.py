@@ -312,6 +312,22 @@ def test_images_stop_being_served_when_the_post_is_withdrawn(client, make):
     assert client.get(f"/media/{image.thumb_key}").status_code == 404
 
 
+def test_a_threads_photo_is_shown_wherever_the_thread_is(client, make):
+    """Threads stay readable under a withdrawn post, and so do their photos; a hidden thread's do not."""
+    post = make.post(body="配图微博")
+    resident = make.user()
+    thread = make.thread(author=resident, post=post)
+    image = attach_images(resident, [upload(image_bytes("PNG"), "lamp.png")], thread=thread)[0]
+    post.state = "withdrawn"
+    db.session.commit()
+    page = client.get(f"/t/{thread.id}").get_data(as_text=True)
+    assert image.thumb_key in page
+    assert client.get(f"/media/{image.thumb_key}").status_code == 200
+    thread.hidden_at = thread.opened_at
+    db.session.commit()
+    assert client.get(f"/media/{image.thumb_key}").status_code == 404
+
+
 @pytest.mark.parametrize("key", ["../config.py", "2026/01/notakey.png", "2026/01/" + "a" * 32 + ".html"])
 def test_only_media_keys_are_served(client, key):
     assert client.get(f"/media/{key}").status_code == 404

@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload
 from ..clock import utcnow
 from ..extensions import db
 from ..models import Image, Post, Thread
-from ..permissions import acts_for, oversees
+from ..moderation.visibility import sees_full
 from . import allow_uploads
 from .images import content_type_of, megabytes
 from .storage import KEY_RE, get_storage
@@ -33,28 +33,24 @@ def _hidden(obj) -> bool:
 
 
 def _public(image: Image) -> bool:
-    """Whether anyone may see this image; the rules of the page it appears on."""
-    now = utcnow()
+    """Whether anyone may see this image: the rules of the page it appears on.
+
+    A post's images go with the post (public, not hidden or held); a thread's
+    with the thread, whose page stays readable even when its post is withdrawn.
+    """
     if image.post is not None:
-        return image.post.is_public(now) and not _hidden(image.post)
+        return image.post.is_public(utcnow()) and not _hidden(image.post)
     if image.thread is not None:
-        thread = image.thread
-        if _hidden(thread):
-            return False
-        return thread.post is None or (thread.post.is_public(now) and not _hidden(thread.post))
+        return not _hidden(image.thread)
     return False
 
 
 def _may_see_anyway(image: Image) -> bool:
-    """The uploader, and the staff and supervisors of the department, see what the public cannot."""
+    """The uploader, and whoever sees the item in full (moderation/visibility.py), see the rest."""
     if not current_user.is_authenticated:
         return False
-    if current_user.id == image.owner_id:
-        return True
     target = image.post or image.thread
-    if target is None:
-        return False
-    return acts_for(current_user, target.department_id) or oversees(current_user, target.department)
+    return current_user.id == image.owner_id or (target is not None and sees_full(current_user, target))
 
 
 @bp.get("/media/<path:key>")
