@@ -367,3 +367,17 @@ def test_export_needs_login_and_a_valid_period(world, client, login):
     assert client.get(f"/d/{world.dept.slug}/export.csv").status_code == 302
     login(world.head)
     assert client.get(f"/d/{world.dept.slug}/export.json?from=2026-05-01&to=2026-04-01").status_code == 422
+
+
+def test_a_refused_question_shows_the_post_page_with_its_corrections(app, client, make, login):
+    from weibo_app.review.operations import add_correction
+
+    dept = make.department()
+    clerk = make.staff(dept)
+    post = make.post(author=clerk, body="原文")
+    add_correction(clerk, post, body="更正：时间改为周五")
+    db.session.commit()
+    login(make.user())
+    resp = client.post(f"/p/{post.id}/threads", data={"kind": "consultation", "body": "   "})
+    assert resp.status_code == 422
+    assert "更正：时间改为周五" in resp.get_data(as_text=True)

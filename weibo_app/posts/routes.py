@@ -13,12 +13,11 @@ from ..models import PostState
 from ..moderation.operations import HELD_MESSAGE
 from ..review.forms import DraftForm, aware
 from ..review.operations import save_draft
-from ..review.queries import corrections_for
-from ..social.queries import followed_department_ids, reposts_of_post
-from ..threads.queries import threads_of_post
-from ..threads.views import ask_form, thread_forms
+from ..social.queries import followed_department_ids
+from ..threads.views import ask_form
 from ..views_counter import record_view
 from . import queries
+from .pages import render_post_page
 
 bp = Blueprint("posts", __name__)
 
@@ -39,13 +38,7 @@ def detail(post_id: int):
     post = queries.get_public_post(post_id)
     if not post.withdrawn:
         record_view(post.id)  # buffered: this page writes nothing to the database
-    threads = threads_of_post(post.id)
-    counts = queries.count_for_posts([post.id])[post.id]
-    return render_template(
-        "posts/detail.html", post=post, threads=threads, counts=counts,
-        thread_form=ask_form(), forms=thread_forms(), reposts=reposts_of_post(post.id, 20),
-        corrections=corrections_for([post.id])[post.id],
-    )
+    return render_post_page(post, ask_form())
 
 
 @bp.route("/posts/new", methods=["GET", "POST"])

@@ -15,9 +15,9 @@ from ..extensions import db
 from ..media.operations import attach_images
 from ..moderation.operations import HELD_MESSAGE
 from ..permissions import acts_for, oversees
-from ..posts.queries import count_for_posts, get_public_post
+from ..posts.pages import render_post_page
+from ..posts.queries import get_public_post
 from ..security.limits import reply_limit, thread_limit
-from ..social.queries import reposts_of_post
 from . import operations as ops
 from . import queries
 from .forms import DismissForm, OverturnForm, RateForm, ReplyForm, ThreadForm, TransferForm
@@ -58,14 +58,7 @@ def open_on_post(post_id: int):
     _require_resident()
     post = get_public_post(post_id)
     form = ThreadForm()
-    done = _ask(form, post=post)
-    if done:
-        return done
-    return render_template(
-        "posts/detail.html", post=post, threads=queries.threads_of_post(post.id),
-        counts=count_for_posts([post.id])[post.id], thread_form=form, forms=thread_forms(),
-        reposts=reposts_of_post(post.id, 20),
-    ), 422
+    return _ask(form, post=post) or render_post_page(post, form, 422)
 
 
 @bp.post("/d/<slug>/threads")

@@ -1,0 +1,21 @@
+"""Pages built from more than one view."""
+
+from __future__ import annotations
+
+from flask import render_template
+
+from ..review.queries import corrections_for
+from ..social.queries import reposts_of_post
+from ..threads.queries import threads_of_post
+from ..threads.views import thread_forms
+from . import queries
+
+
+def render_post_page(post, thread_form, status: int = 200):
+    """The post page: shared by the page itself and by a refused question shown again."""
+    return render_template(
+        "posts/detail.html", post=post, threads=threads_of_post(post.id),
+        counts=queries.count_for_posts([post.id])[post.id],
+        thread_form=thread_form, forms=thread_forms(), reposts=reposts_of_post(post.id, 20),
+        corrections=corrections_for([post.id])[post.id],
+    ), status
