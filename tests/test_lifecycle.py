@@ -361,3 +361,22 @@ def test_overturning_a_dismissed_follow_up_puts_it_back_in_the_inbox(world, make
         ops.overturn_dismissal(world.supervisor, fresh(t.id), "恢复")
         db.session.commit()
     assert fresh(t.id).state == ThreadState.ANSWERED
+
+
+def test_api_inbox_lists_awaiting_threads_overdue_first_with_design_fields(world, make, client, api_headers):
+    with time_machine.travel(MON, tick=False):
+        early = make.thread(author=world.resident, post=world.post, kind="consultation")  # due in 3 working days
+    with time_machine.travel(MON + timedelta(days=1), tick=False):
+        late = make.thread(author=world.resident, post=world.post, kind="complaint")  # due in 5
+        answered = make.thread(author=world.resident, post=world.post)
+        ops.reply_to_thread(world.staff_a, answered, "已答复")
+        db.session.commit()
+    with time_machine.travel(MON + timedelta(days=5), tick=False):
+        resp = client.get("/api/v1/inbox", headers=api_headers(world.staff_a))
+    assert resp.status_code == 200
+    rows = resp.get_json()["threads"]
+    assert [r["id"] for r in rows] == [early.id, late.id]
+    assert [r["overdue"] for r in rows] == [True, False]
+    for key in ("id", "post_id", "kind", "state", "opened_at", "due_at", "overdue"):
+        assert key in rows[0]
+    assert rows[0]["state"] == "awaiting" and rows[0]["post_id"] == world.post.id

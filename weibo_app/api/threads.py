@@ -1,8 +1,8 @@
 """Threads in the API: ask, reply, dismiss, transfer, rate; the staff inbox."""
 
 from flask import jsonify
+from flask_babel import gettext as _
 
-from ..clock import utcnow
 from ..departments.operations import get_department
 from ..exceptions import Forbidden
 from ..extensions import db
@@ -113,9 +113,6 @@ def inbox():
     """Staff: their department's awaiting threads, overdue first."""
     user = api_user()
     if not user.is_staff:
-        raise Forbidden("只有部门工作人员有待办留言。", "staff_only")
-    now = utcnow()
+        raise Forbidden(_("只有部门工作人员有待办留言。"), "staff_only")
     threads = queries.inbox(user.department_id)
-    return jsonify({"threads": [
-        {**thread_dict(t, with_replies=False), "overdue": t.due_at < now} for t in threads
-    ]})
+    return jsonify({"threads": [thread_dict(t, with_replies=False) for t in threads]})
