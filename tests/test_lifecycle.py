@@ -380,3 +380,18 @@ def test_api_inbox_lists_awaiting_threads_overdue_first_with_design_fields(world
     for key in ("id", "post_id", "kind", "state", "opened_at", "due_at", "overdue"):
         assert key in rows[0]
     assert rows[0]["state"] == "awaiting" and rows[0]["post_id"] == world.post.id
+
+
+def test_inbox_totals_count_everything_even_when_the_list_is_cut(world, make, client, login, monkeypatch):
+    from weibo_app.threads import queries
+
+    with time_machine.travel(MON, tick=False):
+        for _ in range(3):
+            make.thread(author=world.resident, post=world.post)
+    real_inbox = queries.inbox
+    monkeypatch.setattr(queries, "inbox", lambda dept_id: real_inbox(dept_id, limit=2))
+    with time_machine.travel(MON + timedelta(days=10), tick=False):
+        login(world.staff_a)
+        page = client.get("/inbox").get_data(as_text=True)
+    assert "共 3 条待回复" in page and "其中 3 条超期" in page
+    assert "最早到期的 2 条" in page

@@ -242,3 +242,21 @@ def test_every_kind_has_words(app, kind, data, text):
     from weibo_app.notifications.messages import describe
 
     assert describe(kind, data) == text
+
+
+def test_an_unsatisfied_rating_tells_the_department_a_good_one_does_not(app, desk):
+    from weibo_app.notifications.messages import describe
+
+    d, t = desk, desk["thread"]
+    thread_ops.reply_to_thread(d["staff"], t, "已处理")
+    thread_ops.rate_thread(d["resident"], t, "satisfied")
+    db.session.commit()
+    assert [k for k, _ in kinds_of(d["colleague"])] == ["thread_new"]
+    thread_ops.reply_to_thread(d["resident"], t, "又积水了")
+    thread_ops.reply_to_thread(d["staff"], t, "再次处理")
+    thread_ops.rate_thread(d["resident"], t, "unsatisfied")
+    db.session.commit()
+    kind, data = kinds_of(d["colleague"])[-1]
+    assert (kind, data) == ("thread_unsatisfied", {"thread_id": t.id, "kind": "consultation"})
+    assert kinds_of(d["other_staff"]) == []
+    assert str(t.id) in describe(kind, data)

@@ -37,6 +37,8 @@ def describe(kind: str, data: dict[str, Any]) -> str:
         return _("本部门收到一条新留言（%(kind)s）。", kind=_kind(d))
     if kind == "thread_transferred_in":
         return _("%(src)s转办来一条留言（%(kind)s）。", src=d.get("source", ""), kind=_kind(d))
+    if kind == "thread_unsatisfied":
+        return _("留言人对第%(id)s号留言的答复不满意，留言已重新打开。", id=d.get("thread_id", ""))
     if kind == "thread_followup":
         return _("留言人对第%(id)s号留言进行了追问。", id=d.get("thread_id", ""))
     if kind == "mention":

@@ -4,7 +4,7 @@ know nothing of who is told."""
 from __future__ import annotations
 
 from .. import signals
-from ..models import Post, Reply, Thread
+from ..models import Post, Rating, Reply, Thread
 from .operations import notify, notify_department, reviewer_roles
 
 
@@ -36,6 +36,12 @@ def _on_thread_transferred(thread: Thread, source_id: int, **_extra) -> None:
                       kind=thread.kind, source=source_name)
 
 
+def _on_thread_rated(thread: Thread, **_extra) -> None:
+    # 不满意 reopens the thread: the department has to answer again.
+    if thread.rating == Rating.UNSATISFIED:
+        notify_department(thread.department_id, "thread_unsatisfied", thread_id=thread.id, kind=thread.kind)
+
+
 def _on_post_submitted(post: Post, **_extra) -> None:
     notify_department(post.department_id, "draft_waiting", roles=reviewer_roles(post), exclude=post.author_id,
                       post_id=post.id, author=post.author.shown_name)
@@ -45,4 +51,5 @@ signals.thread_opened.connect(_on_thread_opened)
 signals.thread_replied.connect(_on_thread_replied)
 signals.thread_dismissed.connect(_on_thread_dismissed)
 signals.thread_transferred.connect(_on_thread_transferred)
+signals.thread_rated.connect(_on_thread_rated)
 signals.post_submitted.connect(_on_post_submitted)

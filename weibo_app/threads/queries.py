@@ -70,3 +70,12 @@ def inbox(department_id: int, limit: int = 200) -> list[Thread]:
         .limit(limit)
     )
     return list(db.session.scalars(stmt))
+
+
+def inbox_totals(department_id: int, now) -> tuple[int, int]:
+    """(awaiting, overdue) of a department, counted in SQL (the list itself may be cut)."""
+    awaiting, overdue = db.session.execute(
+        sa.select(sa.func.count(Thread.id), sa.func.count(sa.case((Thread.due_at < now, 1))))
+        .where(Thread.department_id == department_id, Thread.state == ThreadState.AWAITING)
+    ).one()
+    return awaiting, overdue

@@ -165,9 +165,12 @@ def inbox():
         abort(403)
     from ..supervision.queries import department_notices
 
+    now = utcnow()
     threads = queries.inbox(current_user.department_id)
+    awaiting, overdue = queries.inbox_totals(current_user.department_id, now)
     notices = department_notices(current_user.department_id)
-    return render_template("threads/inbox.html", threads=threads, notices=notices, now=utcnow())
+    return render_template("threads/inbox.html", threads=threads, notices=notices, now=now,
+                           awaiting=awaiting, overdue=overdue)
 
 
 @bp.get("/me/threads")
