@@ -17,3 +17,10 @@ def test_trusted_proxies_decide_the_client_address(hops, expected):
     resp = app.test_client().get("/whoami", headers={"X-Forwarded-For": "203.0.113.7"},
                                  environ_base={"REMOTE_ADDR": "127.0.0.1"})
     assert resp.get_data(as_text=True) == expected
+
+
+def test_a_public_https_site_refuses_the_development_secret_key():
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "HTTPS": True})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "HTTPS": True, "SECRET_KEY": "a-real-secret"})
+    assert app.config["SECRET_KEY"] == "a-real-secret"

@@ -63,6 +63,9 @@ def configure_settings(app: Flask, config: Mapping[str, Any] | None) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = config_module.normalise_database_url(
         app.config["SQLALCHEMY_DATABASE_URI"]
     )
+    if app.config.get("HTTPS") and app.config["SECRET_KEY"] == config_module.DEFAULTS["SECRET_KEY"]:
+        # Served to the public with the published development key, anyone could forge a session.
+        raise RuntimeError("SECRET_KEY must be set when HTTPS is on (see README: Configuration)")
     if app.config.get("REDIS_URL") and app.config["RATELIMIT_STORAGE_URI"] == "memory://":
         app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
 
