@@ -40,7 +40,7 @@ def audit_page(viewer: User, form: AuditFilterForm, cursor: str | None, limit: i
     )
     scope = viewer.supervised_department if viewer.is_supervisor else None
     if scope is not None:
-        stmt = stmt.where(Department.path.startswith(scope.path, autoescape=True))
+        stmt = stmt.where(Department.subtree_clause(scope))
     if form.actor.data:
         actor_ids = sa.select(User.id).where(sa.func.lower(User.username) == form.actor.data.strip().lower())
         stmt = stmt.where(AuditLog.actor_id.in_(actor_ids))
@@ -50,7 +50,7 @@ def audit_page(viewer: User, form: AuditFilterForm, cursor: str | None, limit: i
         dept = db.session.scalar(sa.select(Department).where(Department.slug == form.department.data.strip()))
         if dept is None:
             return Page([], None)
-        stmt = stmt.where(Department.path.startswith(dept.path, autoescape=True))
+        stmt = stmt.where(Department.subtree_clause(dept))
     if form.start.data:
         stmt = stmt.where(AuditLog.created_at >= local_midnight_utc(form.start.data))
     if form.end.data:

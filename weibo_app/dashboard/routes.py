@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user, login_required
 
@@ -28,9 +27,7 @@ def _scope_ids() -> list[int] | None:
     if current_user.is_admin or current_user.supervised_department is None:
         return None
     root = current_user.supervised_department
-    return list(db.session.scalars(
-        sa.select(Department.id).where(Department.path.startswith(root.path, autoescape=False))
-    ))
+    return list(db.session.scalars(Department.subtree_ids(root)))
 
 
 def _require_overseer():

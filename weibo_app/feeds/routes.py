@@ -13,7 +13,7 @@ from ..departments.operations import get_department
 from ..exceptions import NotFound
 from ..extensions import db
 from ..labels import CATEGORY_LABELS
-from ..models import Category, Post, PostState, PostTopic
+from ..models import Category, Post, PostTopic
 from ..templating import local_time
 from .atom import Entry, build_feed
 
@@ -28,7 +28,7 @@ def _latest(*conditions) -> list[Post]:
     now = utcnow()
     stmt = (
         sa.select(Post).options(joinedload(Post.department))
-        .where(sa.or_(Post.public_clause(now), Post.state == PostState.WITHDRAWN), *conditions)
+        .where(Post.listed_clause(now), *conditions)
         .order_by(Post.published_at.desc(), Post.id.desc())
         .limit(FEED_SIZE)
     )

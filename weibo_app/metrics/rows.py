@@ -38,7 +38,7 @@ LIMIT = 500
 
 def _members(department: Department, subtree: bool):
     if subtree:
-        return sa.select(Department.id).where(Department.path.startswith(department.path, autoescape=False))
+        return Department.subtree_ids(department)
     return sa.select(sa.literal(department.id))
 
 

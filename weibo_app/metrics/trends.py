@@ -40,7 +40,7 @@ def weekly_trends(as_of: datetime, scope: Department | None = None, weeks: int =
         sa.case((q.is_answered(period), 1), else_=0).label("answered"),
     ).where(q.opened_in(period))
     if scope is not None:
-        members = sa.select(Department.id).where(Department.path.startswith(scope.path, autoescape=False))
+        members = Department.subtree_ids(scope)
         inner = inner.where(Thread.department_id.in_(members))
     # Grouped outside: PostgreSQL would not match a CASE with bound parameters in SELECT and GROUP BY.
     sub = inner.subquery()

@@ -33,5 +33,15 @@ class Department(db.Model):
     def in_subtree_of(self, other: Department) -> bool:
         return self.path.startswith(other.path)
 
+    @classmethod
+    def subtree_clause(cls, root: Department) -> sa.ColumnElement[bool]:
+        """SQL twin of ``in_subtree_of``: ``root`` and everything below it (paths hold only digits and /)."""
+        return cls.path.startswith(root.path, autoescape=False)
+
+    @classmethod
+    def subtree_ids(cls, root: Department) -> sa.Select:
+        """The ids of ``root``'s subtree, for ``department_id.in_(...)``."""
+        return sa.select(cls.id).where(cls.subtree_clause(root))
+
     def __repr__(self) -> str:
         return f"<Department {self.slug}>"

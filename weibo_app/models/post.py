@@ -95,6 +95,11 @@ class Post(db.Model):
             cls.held_at.is_(None),
         )
 
+    @classmethod
+    def listed_clause(cls, now: datetime) -> sa.ColumnElement[bool]:
+        """Posts that appear in public lists: the public ones, and withdrawn ones as their notice."""
+        return sa.or_(cls.public_clause(now), cls.state == PostState.WITHDRAWN)
+
     def is_public(self, now: datetime) -> bool:
         return (
             self.state in (PostState.PUBLISHED, PostState.SCHEDULED)

@@ -36,7 +36,7 @@ def _in_scope(dept_col, viewer: User):
     scope = viewer.supervised_department if viewer.is_supervisor else None
     if scope is None:
         return sa.true()
-    return dept_col.in_(sa.select(Department.id).where(Department.path.startswith(scope.path, autoescape=False)))
+    return dept_col.in_(Department.subtree_ids(scope))
 
 
 def _loaded(target_type: str):

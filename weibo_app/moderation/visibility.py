@@ -119,9 +119,7 @@ def visible_clause(model: type[Post] | type[Thread], viewer: User | None) -> sa.
         scope = viewer.supervised_department
         if scope is None:
             return sa.true()
-        conds.append(model.department_id.in_(
-            sa.select(Department.id).where(Department.path.startswith(scope.path, autoescape=False))
-        ))
+        conds.append(model.department_id.in_(Department.subtree_ids(scope)))
     return sa.or_(*conds)
 
 

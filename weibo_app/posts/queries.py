@@ -78,7 +78,7 @@ def timeline(
     stmt = (
         sa.select(Post)
         .options(joinedload(Post.department))
-        .where(sa.or_(Post.public_clause(now), Post.state == PostState.WITHDRAWN))
+        .where(Post.listed_clause(now))
     )
     if department_ids is not None:
         stmt = stmt.where(Post.department_id.in_(department_ids))

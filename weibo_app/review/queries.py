@@ -104,7 +104,7 @@ def _archived(department_id: int) -> sa.ColumnElement[bool]:
     """Posts that went public (withdrawn ones stay, as their notice)."""
     return sa.and_(
         Post.department_id == department_id,
-        sa.or_(Post.public_clause(utcnow()), Post.state == PostState.WITHDRAWN),
+        Post.listed_clause(utcnow()),
     )
 
 

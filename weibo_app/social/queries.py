@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload
 from ..clock import utcnow
 from ..exceptions import NotFound
 from ..extensions import db
-from ..models import Department, Follow, Like, Post, PostState, PostTopic, Repost
+from ..models import Department, Follow, Like, Post, PostTopic, Repost
 from ..pagination import Page, keyset_desc, page_of
 from ..posts.queries import TimelinePage, count_for_posts
 
@@ -40,7 +40,7 @@ def liked_post_ids(user_id: int, post_ids: list[int]) -> set[int]:
 
 def _visible(now) -> sa.ColumnElement[bool]:
     """Public posts, and withdrawn ones (shown as their notice)."""
-    return sa.or_(Post.public_clause(now), Post.state == PostState.WITHDRAWN)
+    return Post.listed_clause(now)
 
 
 def topic_posts(name: str, cursor: str | None = None, limit: int = 20) -> TimelinePage:

@@ -29,7 +29,7 @@ def _in_scope(stmt: sa.Select, scope: Department | None) -> sa.Select:
     """Only notices to departments in ``scope``'s subtree (None: every department)."""
     if scope is None:
         return stmt
-    members = sa.select(Department.id).where(Department.path.startswith(scope.path, autoescape=False))
+    members = Department.subtree_ids(scope)
     return stmt.where(N.department_id.in_(members))
 
 

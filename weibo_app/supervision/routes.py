@@ -34,7 +34,7 @@ def _department_choices() -> list[tuple[str, str]]:
     stmt = sa.select(Department.slug, Department.name).order_by(Department.path)
     scope = scope_of(current_user)
     if scope is not None:
-        stmt = stmt.where(Department.path.startswith(scope.path, autoescape=False))
+        stmt = stmt.where(Department.subtree_clause(scope))
     return [("", _("请选择部门"))] + [(slug, name) for slug, name in db.session.execute(stmt)]
 
 
