@@ -17,8 +17,8 @@ from pathlib import Path
 from flask import Flask
 
 from weibo_app import create_app
+from weibo_app.core.extensions import db
 from weibo_app.demo import seed_demo
-from weibo_app.extensions import db
 
 
 def bare_app() -> Flask:

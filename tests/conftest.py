@@ -21,7 +21,7 @@ from sqlalchemy import event
 from sqlalchemy.pool import StaticPool
 
 from weibo_app import create_app
-from weibo_app.extensions import db
+from weibo_app.core.extensions import db
 
 from .factories import Factory
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import itertools
 
 from weibo_app.auth.operations import create_user
+from weibo_app.core.extensions import db
 from weibo_app.departments.operations import create_department
-from weibo_app.extensions import db
 from weibo_app.models import Post, PostState, Role
 from weibo_app.posts.operations import create_post, publish_post
 from weibo_app.threads.operations import open_thread

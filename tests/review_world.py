@@ -7,10 +7,10 @@ from datetime import timedelta
 
 from werkzeug.security import generate_password_hash
 
-from weibo_app.clock import utcnow
-from weibo_app.extensions import db
+from weibo_app.core.clock import utcnow
+from weibo_app.core.extensions import db
 from weibo_app.models import Department, Post, PostState, Role, User
-from weibo_app.review import operations as ops
+from weibo_app.posts import lifecycle as ops
 
 
 def use_quick_password_hashes(monkeypatch) -> None:

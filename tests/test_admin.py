@@ -6,11 +6,11 @@ import pytest
 import sqlalchemy as sa
 import time_machine
 
-from weibo_app.audit import record
+from weibo_app.audit.log import record
 from weibo_app.auth.operations import authenticate
-from weibo_app.extensions import db
+from weibo_app.core.extensions import db
+from weibo_app.core.settings import get_setting
 from weibo_app.models import AppendOnlyError, AuditLog, Department, Post, Role, User
-from weibo_app.settings import get_setting
 
 
 def _audit(action: str) -> list[AuditLog]:

@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
 from weibo_app import create_app
+from weibo_app.core.extensions import db
 from weibo_app.demo import DEMO_LOGINS
-from weibo_app.extensions import db
 from weibo_app.models import Department, Follow, Like, Post, Reply, Role, Thread, User
 from weibo_app.models import user as user_model
 

@@ -10,7 +10,7 @@ import pytest
 import time_machine
 
 from tests.conftest import utc
-from weibo_app.extensions import db
+from weibo_app.core.extensions import db
 from weibo_app.metrics.queries import make_period
 from weibo_app.metrics.rows import rows_behind
 from weibo_app.models import Role

@@ -10,7 +10,7 @@ import pytest
 import time_machine
 
 from tests.conftest import utc
-from weibo_app.extensions import db
+from weibo_app.core.extensions import db
 from weibo_app.metrics.trends import bar_class, week_starts, weekly_trends
 from weibo_app.models import Role
 from weibo_app.threads import operations as ops

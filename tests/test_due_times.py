@@ -14,11 +14,11 @@ import pytest
 import time_machine
 from werkzeug.security import generate_password_hash
 
-from weibo_app.admin.calendar import set_override
-from weibo_app.extensions import db
+from weibo_app.calendar.overrides import set_override
+from weibo_app.calendar.workdays import due_after, nth_working_day_after, package_covers, uncovered_years
+from weibo_app.core.extensions import db
 from weibo_app.models import HolidayOverride, Role
 from weibo_app.models import user as user_model
-from weibo_app.workdays import due_after, nth_working_day_after, package_covers, uncovered_years
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import feedparser
 import time_machine
 
-from weibo_app.extensions import db
+from weibo_app.core.extensions import db
 from weibo_app.models import PostState
 
 

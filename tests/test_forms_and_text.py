@@ -14,13 +14,13 @@ import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
 from weibo_app.auth.operations import create_user
-from weibo_app.exceptions import Invalid
-from weibo_app.extensions import db
+from weibo_app.core.exceptions import Invalid
+from weibo_app.core.extensions import db
+from weibo_app.core.settings import set_setting
+from weibo_app.core.text import render_html, weibo_length
 from weibo_app.models import Post, Role
 from weibo_app.models import user as user_model
 from weibo_app.posts.operations import create_post
-from weibo_app.settings import set_setting
-from weibo_app.text import render_html, weibo_length
 from weibo_app.threads import operations as ops
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.pool import StaticPool
 
 from weibo_app import create_app
 from weibo_app.auth.operations import issue_token
-from weibo_app.extensions import db
+from weibo_app.core.extensions import db
 from weibo_app.models import Role
 from weibo_app.supervision.operations import issue_notice
 from weibo_app.threads.operations import reply_to_thread

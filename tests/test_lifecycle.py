@@ -12,8 +12,8 @@ import sqlalchemy as sa
 import time_machine
 from werkzeug.security import generate_password_hash
 
-from weibo_app.exceptions import Conflict, Forbidden, Invalid
-from weibo_app.extensions import db
+from weibo_app.core.exceptions import Conflict, Forbidden, Invalid
+from weibo_app.core.extensions import db
 from weibo_app.models import AuditLog, Reply, Role, Thread, ThreadState
 from weibo_app.models import user as user_model
 from weibo_app.threads import operations as ops

@@ -11,9 +11,9 @@ from PIL import Image as PILImage
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
-from weibo_app.clock import utcnow
-from weibo_app.exceptions import Forbidden, Invalid
-from weibo_app.extensions import db
+from weibo_app.core.clock import utcnow
+from weibo_app.core.exceptions import Forbidden, Invalid
+from weibo_app.core.extensions import db
 from weibo_app.media.images import Limits, clean_image
 from weibo_app.media.operations import attach_images
 from weibo_app.media.storage import get_storage

@@ -16,7 +16,7 @@ from PIL import Image as PILImage
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
-from weibo_app.extensions import db
+from weibo_app.core.extensions import db
 from weibo_app.models import Image, Thread
 
 SITE_LIMIT = 1024 * 1024

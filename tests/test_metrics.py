@@ -37,7 +37,7 @@ import pytest
 import time_machine
 from werkzeug.security import generate_password_hash
 
-from weibo_app.extensions import db
+from weibo_app.core.extensions import db
 from weibo_app.metrics.queries import compute_metrics, make_period
 from weibo_app.metrics.rows import rows_behind
 from weibo_app.models import Follow, Like, PostViewDaily, Repost, Role

@@ -13,7 +13,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from weibo_app import create_app
-from weibo_app.extensions import db
+from weibo_app.core.extensions import db
 from weibo_app.search.ddl import alembic_include_name
 
 from .conftest import ADMIN_PG_URL, BASE_CONFIG

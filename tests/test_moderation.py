@@ -6,8 +6,8 @@ import pytest
 import sqlalchemy as sa
 import time_machine
 
-from weibo_app.exceptions import Conflict, Forbidden, Invalid, NotFound
-from weibo_app.extensions import db
+from weibo_app.core.exceptions import Conflict, Forbidden, Invalid, NotFound
+from weibo_app.core.extensions import db
 from weibo_app.metrics.queries import compute_metrics, make_period
 from weibo_app.models import AuditLog, Flag, Notification, Role, Thread
 from weibo_app.moderation import operations as mod

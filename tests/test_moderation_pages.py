@@ -5,7 +5,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from weibo_app.extensions import db
+from weibo_app.core.extensions import db
 from weibo_app.models import Flag, Notification, Role, SensitiveWord, Thread
 from weibo_app.moderation import operations as mod
 from weibo_app.threads.operations import open_thread, reply_to_thread
@@ -333,8 +333,8 @@ def test_the_dashboard_shows_hidden_threads_separately(client, login, make, worl
 def test_flag_page_never_shows_what_the_reporter_cannot_read(app, client, make, login):
     """Drafts, a withdrawn post's text and replies inside a held thread stay out of the report page."""
     from weibo_app.models import PostState
+    from weibo_app.posts.lifecycle import withdraw_post
     from weibo_app.posts.operations import create_post
-    from weibo_app.review.operations import withdraw_post
     from weibo_app.threads.operations import reply_to_thread
 
     reviewing = make.department(review=True)

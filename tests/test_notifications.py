@@ -8,8 +8,8 @@ import pytest
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 
-from weibo_app import signals
-from weibo_app.extensions import db
+from weibo_app.core import signals
+from weibo_app.core.extensions import db
 from weibo_app.models import Notification, Role
 from weibo_app.notifications.operations import mark_read, notify
 from weibo_app.threads import operations as thread_ops
@@ -122,7 +122,7 @@ def test_badge_page_and_mark_read(app, desk, client, login):
 
 def test_cannot_read_someone_elses_notification(app, desk, client, login):
     row = db.session.scalar(sa.select(Notification).where(Notification.user_id == desk["staff"].id))
-    from weibo_app.exceptions import NotFound
+    from weibo_app.core.exceptions import NotFound
 
     with pytest.raises(NotFound):
         mark_read(desk["resident"], row.id)

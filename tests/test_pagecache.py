@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 
-from weibo_app.extensions import db
+from weibo_app.core.extensions import db
 
 T0 = datetime(2026, 6, 1, 2, 0, tzinfo=UTC)
 

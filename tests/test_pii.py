@@ -5,7 +5,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from weibo_app.text import mask_pii, normalize, render_public_html
+from weibo_app.core.text import mask_pii, normalize, render_public_html
 
 PHONES = st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True)
 ID_NUMBERS = st.from_regex(r"[0-9]{17}[0-9X]", fullmatch=True)

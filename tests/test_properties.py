@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from weibo_app.text import normalize, render_html, weibo_length
+from weibo_app.core.text import normalize, render_html, weibo_length
 
 PROFILE = settings(max_examples=300, deadline=None, database=None)
 

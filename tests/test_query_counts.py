@@ -7,7 +7,7 @@ from functools import partial
 import pytest
 from werkzeug.security import generate_password_hash
 
-from weibo_app.extensions import db
+from weibo_app.core.extensions import db
 from weibo_app.models import Follow, Like, Role
 from weibo_app.models import user as user_model
 from weibo_app.threads import operations as ops

@@ -174,7 +174,7 @@ def test_flag_limit_is_lower_on_the_first_day_and_shared_by_page_and_api(app, cl
 
 def test_limits_live_in_redis_when_redis_url_is_set():
     from weibo_app import create_app
-    from weibo_app.extensions import limiter
+    from weibo_app.core.extensions import limiter
 
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x",
                       "REDIS_URL": "redis://127.0.0.1:6399/0"})

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 
-from weibo_app.extensions import db
+from weibo_app.core.extensions import db
 from weibo_app.models import Post
 
 from .review_world import build_world, use_quick_password_hashes

@@ -11,10 +11,10 @@ import pytest
 import sqlalchemy as sa
 import time_machine
 
-from weibo_app.extensions import db
+from weibo_app.core.extensions import db
 from weibo_app.metrics.queries import compute_metrics, make_period
 from weibo_app.models import AuditLog, Post
-from weibo_app.review import operations as ops
+from weibo_app.posts import lifecycle as ops
 from weibo_app.review import queries
 
 from .review_world import build_world, use_quick_password_hashes
@@ -370,7 +370,7 @@ def test_export_needs_login_and_a_valid_period(world, client, login):
 
 
 def test_a_refused_question_shows_the_post_page_with_its_corrections(app, client, make, login):
-    from weibo_app.review.operations import add_correction
+    from weibo_app.posts.lifecycle import add_correction
 
     dept = make.department()
     clerk = make.staff(dept)

@@ -7,11 +7,11 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from weibo_app.clock import utcnow
-from weibo_app.exceptions import Conflict, Forbidden, Invalid
-from weibo_app.extensions import db
+from weibo_app.core.clock import utcnow
+from weibo_app.core.exceptions import Conflict, Forbidden, Invalid
+from weibo_app.core.extensions import db
 from weibo_app.models import AuditLog, Correction, Post, ReviewDecision
-from weibo_app.review import operations as ops
+from weibo_app.posts import lifecycle as ops
 
 from .review_world import ACTORS, STATES, build_world, use_quick_password_hashes
 

@@ -10,8 +10,8 @@ import time_machine
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from weibo_app.clock import utcnow
-from weibo_app.extensions import db
+from weibo_app.core.clock import utcnow
+from weibo_app.core.extensions import db
 from weibo_app.models import PostState, Role
 from weibo_app.posts.operations import create_post
 from weibo_app.search import ddl

@@ -10,7 +10,7 @@ import time_machine
 
 from weibo_app import create_app
 from weibo_app.auth.operations import LOCK_AFTER, authenticate
-from weibo_app.extensions import db
+from weibo_app.core.extensions import db
 from weibo_app.models import AuditLog, Role, User
 from weibo_app.security.headers import CSP
 from weibo_app.threads.operations import reply_to_thread

@@ -8,12 +8,12 @@ import pytest
 import sqlalchemy as sa
 import time_machine
 
-from weibo_app.exceptions import Conflict, Forbidden, Invalid
-from weibo_app.extensions import db
+from weibo_app.core.exceptions import Conflict, Forbidden, Invalid
+from weibo_app.core.extensions import db
+from weibo_app.core.text import extract_topics, match_mentions, render_post_html
 from weibo_app.metrics.queries import compute_metrics, make_period
 from weibo_app.models import Follow, Like, PostState, PostTopic, Repost, Role
 from weibo_app.social import operations as ops
-from weibo_app.text import extract_topics, match_mentions, render_post_html
 
 
 def _withdraw(post, reason="信息有误"):

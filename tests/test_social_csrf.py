@@ -7,7 +7,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from weibo_app.extensions import db
+from weibo_app.core.extensions import db
 from weibo_app.models import Follow, Like
 
 

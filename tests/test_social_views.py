@@ -12,10 +12,10 @@ import pytest
 import sqlalchemy as sa
 import time_machine
 
-from weibo_app.extensions import db
+from weibo_app.core.extensions import db
 from weibo_app.metrics.queries import compute_metrics, make_period
 from weibo_app.models import PostViewDaily
-from weibo_app.views_counter import MemoryBuffer, RedisBuffer, ViewCounter, flush_views, get_counter
+from weibo_app.posts.view_counts import MemoryBuffer, RedisBuffer, ViewCounter, flush_views, get_counter
 
 WRITES = ("INSERT", "UPDATE", "DELETE")
 
@@ -95,7 +95,7 @@ def test_failed_flush_keeps_the_views(app, make, monkeypatch):
     def broken(_counts):
         raise RuntimeError("database away")
 
-    monkeypatch.setattr("weibo_app.views_counter._upsert", broken)
+    monkeypatch.setattr("weibo_app.posts.view_counts._upsert", broken)
     with pytest.raises(RuntimeError):
         counter.flush()
     monkeypatch.undo()

@@ -10,8 +10,8 @@ import sqlalchemy as sa
 import time_machine
 
 from tests.conftest import utc
-from weibo_app.exceptions import Conflict, Forbidden, Invalid
-from weibo_app.extensions import db
+from weibo_app.core.exceptions import Conflict, Forbidden, Invalid
+from weibo_app.core.extensions import db
 from weibo_app.models import AuditLog, Notification, Role, SupervisionNotice
 from weibo_app.notifications.messages import describe, target_url
 from weibo_app.supervision import operations as ops

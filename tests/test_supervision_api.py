@@ -6,7 +6,7 @@ import pytest
 import time_machine
 
 from tests.conftest import utc
-from weibo_app.extensions import db
+from weibo_app.core.extensions import db
 from weibo_app.models import Role
 from weibo_app.supervision import operations as ops
 

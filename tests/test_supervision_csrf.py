@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.test_core_csrf import token_in
-from weibo_app.extensions import db
+from weibo_app.core.extensions import db
 from weibo_app.models import Role, SupervisionNotice
 from weibo_app.supervision import operations as ops
 

@@ -8,8 +8,8 @@ from typing import Any
 
 from flask import Flask
 
-from . import config as config_module
-from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .core import config as config_module
+from .core.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 #: Feature blueprints, as "module:attribute". Order only matters for URL clashes.
 BLUEPRINTS = (
@@ -19,7 +19,7 @@ BLUEPRINTS = (
     "weibo_app.threads.routes:bp",
     "weibo_app.dashboard.routes:bp",
     "weibo_app.admin.routes:bp",
-    "weibo_app.admin.audit:bp",
+    "weibo_app.audit.routes:bp",
     "weibo_app.search.routes:bp",
     "weibo_app.media.routes:bp",
     "weibo_app.review.routes:bp",
@@ -81,14 +81,14 @@ def configure_proxy(app: Flask) -> None:
 
 
 def configure_database(app: Flask) -> None:
-    from .dbsetup import prepare_engine_options
+    from .core.dbsetup import prepare_engine_options
 
     prepare_engine_options(app)
 
 
 def configure_extensions(app: Flask) -> None:
-    from . import i18n
     from .auth import loader  # noqa: F401  (registers the user loader)
+    from .core import i18n
 
     db.init_app(app)
     from .search.ddl import alembic_include_name
@@ -102,7 +102,7 @@ def configure_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     limiter.init_app(app)
 
-    from .dbsetup import install_sqlite_pragmas
+    from .core.dbsetup import install_sqlite_pragmas
 
     with app.app_context():
         install_sqlite_pragmas(db.engine)
@@ -127,13 +127,13 @@ def configure_templates(app: Flask) -> None:
 
 
 def configure_errors(app: Flask) -> None:
-    from .errors import register
+    from .core.errors import register
 
     register(app)
 
 
 def configure_page_cache(app: Flask) -> None:
-    from .pagecache import register
+    from .core.pagecache import register
 
     register(app)
 

@@ -6,8 +6,8 @@ import click
 from flask import Flask
 from flask_migrate import upgrade
 
-from .exceptions import ServiceError
-from .extensions import db
+from .core.exceptions import ServiceError
+from .core.extensions import db
 
 
 def _fail(err: ServiceError) -> None:

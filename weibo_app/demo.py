@@ -11,12 +11,12 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from .auth.operations import create_user
-from .clock import at, to_local, utcnow
+from .core.clock import at, to_local, utcnow
+from .core.extensions import db
 from .departments.operations import create_department
-from .extensions import db
 from .models import Department, Follow, Like, PostState, PostViewDaily, Rating, Role, ThreadKind, User
+from .posts.lifecycle import approve_post, save_draft
 from .posts.operations import create_post, publish_post
-from .review.operations import approve_post, save_draft
 from .social.operations import repost_post
 from .threads import operations as threads
 

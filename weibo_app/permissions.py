@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from .exceptions import Forbidden
+from .core.exceptions import Forbidden
 from .models import Department, User
 
 

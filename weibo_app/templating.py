@@ -10,11 +10,11 @@ from flask_babel import get_locale, get_translations
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from . import i18n, labels
-from .clock import to_local, utcnow
-from .extensions import db
+from .core import i18n, labels
+from .core.clock import to_local, utcnow
+from .core.extensions import db
+from .core.settings import get_setting
 from .models import Thread, ThreadState
-from .settings import get_setting
 
 
 def local_time(moment: datetime | None) -> str:

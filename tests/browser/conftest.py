@@ -15,7 +15,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from weibo_app import create_app
-from weibo_app.extensions import db
+from weibo_app.core.extensions import db
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from weibo_app.extensions import db
+from weibo_app.core.extensions import db
 from weibo_app.models import Role
 
 from ..factories import Factory

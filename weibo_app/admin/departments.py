@@ -8,9 +8,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import aliased
 
+from ..core.exceptions import ServiceError
+from ..core.extensions import db
 from ..departments.operations import create_department, get_department
-from ..exceptions import ServiceError
-from ..extensions import db
 from ..models import Department
 from .manage_forms import DepartmentEditForm, DepartmentForm
 from .routes import bp

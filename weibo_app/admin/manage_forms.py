@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..labels import ROLE_LABELS
+from ..core.labels import ROLE_LABELS
 
 
 class UserFilterForm(FlaskForm):

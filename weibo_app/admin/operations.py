@@ -6,13 +6,13 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from ..audit import record
+from ..audit.log import record
+from ..core.exceptions import Conflict, Forbidden, Invalid
+from ..core.extensions import db
+from ..core.settings import EDITABLE, get_setting, set_setting
+from ..core.text import normalize
 from ..departments.operations import get_department
-from ..exceptions import Conflict, Forbidden, Invalid
-from ..extensions import db
 from ..models import STAFF_ROLES, Department, Role, User
-from ..settings import EDITABLE, get_setting, set_setting
-from ..text import normalize
 
 
 def _require_admin(actor: User) -> None:

@@ -8,11 +8,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..clock import local_today
-from ..exceptions import ServiceError
-from ..extensions import db
-from ..workdays import package_covers
-from .calendar import list_overrides, remove_override, set_override
+from ..calendar.overrides import list_overrides, remove_override, set_override
+from ..calendar.workdays import package_covers
+from ..core.clock import local_today
+from ..core.exceptions import ServiceError
+from ..core.extensions import db
 from .forms import HolidayForm, RemoveHolidayForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")

@@ -6,9 +6,9 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..exceptions import ServiceError
-from ..extensions import db
-from ..settings import EDITABLE, get_setting
+from ..core.exceptions import ServiceError
+from ..core.extensions import db
+from ..core.settings import EDITABLE, get_setting
 from .manage_forms import CsrfOnlyForm
 from .operations import change_setting
 from .routes import bp

@@ -8,10 +8,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
-from ..exceptions import ServiceError
-from ..extensions import db
+from ..core.exceptions import ServiceError
+from ..core.extensions import db
+from ..core.pagination import keyset_desc, page_of
 from ..models import Department, User
-from ..pagination import keyset_desc, page_of
 from .manage_forms import ActiveForm, RoleForm, UnlockForm, UserFilterForm
 from .operations import change_role, set_active, unlock_user
 from .routes import bp

@@ -2,7 +2,7 @@
 
 from flask import Blueprint
 
-from ..extensions import csrf
+from ..core.extensions import csrf
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # bearer tokens, not cookies: no cross-site request can carry one

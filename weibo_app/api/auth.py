@@ -8,7 +8,7 @@ from flask import g, request
 from flask_babel import gettext as _
 
 from ..auth.operations import user_for_token
-from ..exceptions import ServiceError
+from ..core.exceptions import ServiceError
 from ..models import User
 
 

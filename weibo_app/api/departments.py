@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from flask import jsonify
 from sqlalchemy.orm import aliased
 
-from ..extensions import db
+from ..core.extensions import db
 from ..models import Department
 from . import bp
 from .serializers import department_dict

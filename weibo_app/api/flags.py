@@ -3,8 +3,8 @@
 from flask import jsonify
 from flask_babel import gettext as _
 
-from ..exceptions import Invalid
-from ..extensions import db
+from ..core.exceptions import Invalid
+from ..core.extensions import db
 from ..moderation import operations as mod
 from ..moderation.visibility import can_view
 from ..security.limits import flag_limit

@@ -3,9 +3,9 @@
 from flask import jsonify
 from flask_babel import gettext as _
 
-from ..clock import utcnow
-from ..exceptions import Forbidden
-from ..extensions import db
+from ..core.clock import utcnow
+from ..core.exceptions import Forbidden
+from ..core.extensions import db
 from ..models import SupervisionNotice
 from ..supervision import operations as ops
 from ..supervision import queries

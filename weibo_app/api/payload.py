@@ -7,7 +7,7 @@ from typing import Any
 from flask import request
 from flask_babel import gettext as _
 
-from ..exceptions import Invalid, ServiceError
+from ..core.exceptions import Invalid, ServiceError
 
 
 class BadRequest(ServiceError):

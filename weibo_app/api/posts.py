@@ -3,9 +3,9 @@
 from flask import jsonify, request
 from flask_babel import gettext as _
 
+from ..core.exceptions import Invalid
+from ..core.extensions import db
 from ..departments.operations import get_department
-from ..exceptions import Invalid
-from ..extensions import db
 from ..posts import queries
 from ..posts.operations import create_post
 from ..threads.queries import threads_of_post

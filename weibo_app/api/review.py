@@ -7,9 +7,9 @@ from datetime import datetime
 from flask import jsonify
 from flask_babel import gettext as _
 
-from ..exceptions import Invalid
-from ..extensions import db
-from ..review import operations as ops
+from ..core.exceptions import Invalid
+from ..core.extensions import db
+from ..posts import lifecycle as ops
 from ..review import queries
 from . import bp
 from .auth import api_user, token_required

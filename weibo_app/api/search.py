@@ -3,7 +3,7 @@
 from flask import jsonify, request
 from flask_babel import gettext as _
 
-from ..exceptions import Invalid
+from ..core.exceptions import Invalid
 from ..search.queries import parse_query, search
 from . import bp
 from .serializers import post_dict, thread_dict

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ..clock import to_local, utcnow
+from ..core.clock import to_local, utcnow
 from ..media.routes import image_dict
 from ..models import Department, Post, Reply, Thread
 from ..moderation.visibility import body_text_for, can_view, current_viewer, is_hidden_for

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
+from ..core.extensions import db
 from ..departments.operations import get_department
-from ..extensions import db
 from ..notifications import queries as notification_queries
 from ..notifications.messages import describe
 from ..notifications.operations import mark_all_read, mark_read
@@ -121,7 +121,7 @@ def read_notifications():
     if ids is None:
         mark_all_read(user)
     else:
-        from ..exceptions import Invalid
+        from ..core.exceptions import Invalid
 
         if not isinstance(ids, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
             raise Invalid("ids must be a list of integers", "invalid_type")

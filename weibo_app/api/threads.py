@@ -3,9 +3,9 @@
 from flask import jsonify
 from flask_babel import gettext as _
 
+from ..core.exceptions import Forbidden
+from ..core.extensions import db
 from ..departments.operations import get_department
-from ..exceptions import Forbidden
-from ..extensions import db
 from ..moderation.operations import HELD_MESSAGE
 from ..posts.queries import get_public_post
 from ..security.limits import reply_limit, thread_limit

@@ -4,7 +4,7 @@ from flask import jsonify, request
 from flask_babel import gettext as _
 
 from ..auth.operations import authenticate, issue_token
-from ..extensions import db
+from ..core.extensions import db
 from ..security.limits import login_limit
 from . import bp
 from .auth import Unauthorized

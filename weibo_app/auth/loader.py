@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from ..extensions import db, login_manager
+from ..core.extensions import db, login_manager
 from ..models import User
 
 login_manager.login_view = "auth.login"

@@ -13,11 +13,11 @@ from flask import current_app
 from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..audit import record
-from ..clock import utcnow
+from ..audit.log import record
+from ..core.clock import utcnow
+from ..core.exceptions import Conflict, Invalid
+from ..core.extensions import db
 from ..departments.operations import get_department
-from ..exceptions import Conflict, Invalid
-from ..extensions import db
 from ..models import STAFF_ROLES, Role, User
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_\u4e00-\u9fff]{3,40}$")

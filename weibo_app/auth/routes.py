@@ -8,8 +8,8 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from ..exceptions import ServiceError
-from ..extensions import db
+from ..core.exceptions import ServiceError
+from ..core.extensions import db
 from ..security.limits import login_limit, register_limit
 from .forms import EmptyForm, LoginForm, RegisterForm
 from .operations import authenticate, create_user

@@ -6,8 +6,8 @@ from datetime import date, timedelta
 
 from flask_babel import gettext as _
 
-from ..clock import local_today
-from ..exceptions import Invalid
+from ..core.clock import local_today
+from ..core.exceptions import Invalid
 from ..metrics.queries import Period, make_period
 
 MAX_DAYS = 3660

@@ -5,18 +5,18 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user, login_required
 
-from ..clock import local_today
+from ..calendar.workdays import uncovered_years
+from ..core.clock import local_today
+from ..core.extensions import db
 from ..departments.operations import get_department
-from ..extensions import db
 from ..metrics.queries import compute_metrics
 from ..metrics.rows import FIGURES, THREAD_FIGURES, rows_behind
 from ..metrics.trends import bar_class, weekly_trends
 from ..models import Department
 from ..permissions import oversees
 from ..supervision import queries as notices
-from ..workdays import uncovered_years
-from .lists import awaiting_per_post
 from .period import parse_period
+from .queries import awaiting_per_post
 
 bp = Blueprint("dashboard", __name__)
 LIST_LIMIT = 20  # rows in each list on the dashboard; "查看全部" leads to the rest

@@ -7,9 +7,9 @@ import re
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from ..audit import record
-from ..exceptions import Conflict, Invalid, NotFound
-from ..extensions import db
+from ..audit.log import record
+from ..core.exceptions import Conflict, Invalid, NotFound
+from ..core.extensions import db
 from ..models import Department, User
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,58}$")

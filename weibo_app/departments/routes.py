@@ -7,13 +7,13 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import Blueprint, render_template, request
 
-from ..clock import local_today
-from ..extensions import db
+from ..core.clock import local_today
+from ..core.extensions import db
 from ..metrics.queries import compute_metrics, make_period
 from ..models import Department
 from ..posts.queries import timeline
+from ..threads.page_forms import ask_form
 from ..threads.queries import board_threads
-from ..threads.views import ask_form
 from .operations import get_department
 
 bp = Blueprint("departments", __name__)

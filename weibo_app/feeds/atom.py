@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from xml.etree import ElementTree as ET
 
-from ..clock import to_local
+from ..core.clock import to_local
 
 ATOM = "http://www.w3.org/2005/Atom"
 

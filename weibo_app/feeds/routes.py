@@ -8,11 +8,11 @@ from flask_babel import gettext as _
 from markupsafe import escape
 from sqlalchemy.orm import joinedload
 
-from ..clock import utcnow
+from ..core.clock import utcnow
+from ..core.exceptions import NotFound
+from ..core.extensions import db
+from ..core.labels import CATEGORY_LABELS
 from ..departments.operations import get_department
-from ..exceptions import NotFound
-from ..extensions import db
-from ..labels import CATEGORY_LABELS
 from ..models import Category, Post, PostTopic
 from ..templating import local_time
 from .atom import Entry, build_feed

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from ..clock import utcnow
-from ..exceptions import Invalid
+from ..core.clock import utcnow
+from ..core.exceptions import Invalid
 
 #: Formats accepted, recognised from the content. GIF is kept as a still PNG (first frame).
 ACCEPTED = ("JPEG", "PNG", "WEBP", "GIF")

@@ -17,8 +17,8 @@ from flask_babel import gettext as _
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
-from ..exceptions import Forbidden, Invalid
-from ..extensions import db
+from ..core.exceptions import Forbidden, Invalid
+from ..core.extensions import db
 from ..models import Image, Post, Thread, User
 from ..permissions import acts_for
 from .images import CleanImage, Limits, clean_image, new_keys

@@ -9,8 +9,8 @@ from flask import Blueprint, abort, current_app, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
-from ..clock import utcnow
-from ..extensions import db
+from ..core.clock import utcnow
+from ..core.extensions import db
 from ..models import Image, Post, Thread
 from ..moderation.visibility import sees_full
 from . import allow_uploads

@@ -11,8 +11,8 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 
-from ..clock import local_midnight_utc, utcnow
-from ..extensions import db
+from ..core.clock import local_midnight_utc, utcnow
+from ..core.extensions import db
 from ..models import Follow, Like, Post, PostState, PostViewDaily, Rating, Repost, Thread, ThreadState
 from .sql import grouping, hours_between, percentile
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
-from ..extensions import db
+from ..core.extensions import db
 from ..models import Department, Post, Thread
 from . import queries as q
 

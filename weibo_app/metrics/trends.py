@@ -6,8 +6,8 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
-from ..clock import local_midnight_utc, to_local
-from ..extensions import db
+from ..core.clock import local_midnight_utc, to_local
+from ..core.extensions import db
 from ..models import Department, Thread
 from . import queries as q
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
-from ..text import TOPIC_MAX_CHARS
+from ..core.extensions import db
+from ..core.text import TOPIC_MAX_CHARS
 
 
 class PostTopic(db.Model):

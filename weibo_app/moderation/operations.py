@@ -10,14 +10,14 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..audit import record
-from ..clock import utcnow
-from ..exceptions import Conflict, Forbidden, Invalid, NotFound
-from ..extensions import db
+from ..audit.log import record
+from ..core.clock import utcnow
+from ..core.exceptions import Conflict, Forbidden, Invalid, NotFound
+from ..core.extensions import db
+from ..core.settings import get_setting
+from ..core.text import normalize
 from ..models import Flag, FlagReason, FlagResolution, Post, Reply, SensitiveWord, Thread, User
 from ..models.moderation import TARGET_TYPES
-from ..settings import get_setting
-from ..text import normalize
 from .visibility import Item, can_moderate, can_view, department_id_of, department_of
 
 MODELS: dict[str, type] = {"post": Post, "thread": Thread, "reply": Reply}

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
-from ..extensions import db
+from ..core.extensions import db
 from ..models import Department, Flag, Post, Reply, SensitiveWord, Thread, User
 from .operations import MODELS
 

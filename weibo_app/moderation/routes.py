@@ -9,9 +9,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from ..clock import utcnow
-from ..exceptions import ServiceError
-from ..extensions import db
+from ..core.clock import utcnow
+from ..core.exceptions import ServiceError
+from ..core.extensions import db
 from ..security.limits import flag_limit
 from . import operations as mod
 from .forms import REASON_LABELS, ActionForm, FlagForm, HideForm, RestoreForm, WordForm

@@ -17,9 +17,9 @@ import sqlalchemy as sa
 from flask import has_request_context, request
 from flask_login import current_user
 
+from ..core.text import render_public_html
 from ..models import Department, Post, Reply, Thread, User
 from ..permissions import acts_for, oversees
-from ..text import render_public_html
 
 Item = Post | Thread | Reply
 
@@ -87,7 +87,7 @@ def body_html_for(viewer: User | None, item: Item) -> str:
 
 def body_text_for(viewer: User | None, item: Item) -> str | None:
     """Plain text for the API: None where hidden, masked for the public."""
-    from ..text import mask_pii
+    from ..core.text import mask_pii
 
     if is_hidden_for(viewer, item):
         return None

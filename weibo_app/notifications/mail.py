@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from ..extensions import db
+from ..core.extensions import db
 from ..models import Notification, User
 
 _KEY = "weibo_pending_mail"

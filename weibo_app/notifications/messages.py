@@ -8,7 +8,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from werkzeug.routing import BuildError
 
-from ..labels import KIND_LABELS
+from ..core.labels import KIND_LABELS
 
 
 def _kind(data: dict[str, Any]) -> str:

@@ -13,9 +13,9 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from ..clock import utcnow
-from ..exceptions import NotFound
-from ..extensions import db
+from ..core.clock import utcnow
+from ..core.exceptions import NotFound
+from ..core.extensions import db
 from ..models import STAFF_ROLES, Notification, Post, Role, User
 from . import mail
 

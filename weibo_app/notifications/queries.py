@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from ..extensions import db
+from ..core.extensions import db
+from ..core.pagination import Page, keyset_desc, page_of
 from ..models import Notification
-from ..pagination import Page, keyset_desc, page_of
 
 
 def unread_count(user_id: int) -> int:

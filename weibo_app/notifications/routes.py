@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
-from ..extensions import db
+from ..core.extensions import db
 from . import queries, subscribers  # noqa: F401  (subscribers connect the signals)
 from .messages import describe, target_url
 from .operations import mark_all_read, mark_read

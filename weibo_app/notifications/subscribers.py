@@ -3,7 +3,7 @@ know nothing of who is told."""
 
 from __future__ import annotations
 
-from .. import signals
+from ..core import signals
 from ..models import Post, Rating, Reply, Thread
 from .operations import notify, notify_department, reviewer_roles
 
@@ -25,7 +25,7 @@ def _on_thread_dismissed(thread: Thread, **_extra) -> None:
 
 
 def _on_thread_transferred(thread: Thread, source_id: int, **_extra) -> None:
-    from ..extensions import db
+    from ..core.extensions import db
     from ..models import Department
 
     source = db.session.get(Department, source_id)

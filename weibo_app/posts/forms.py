@@ -6,7 +6,7 @@ from flask_wtf.file import MultipleFileField
 from wtforms import BooleanField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from ..labels import CATEGORY_LABELS
+from ..core.labels import CATEGORY_LABELS
 
 
 class PostForm(FlaskForm):

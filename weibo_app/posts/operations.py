@@ -6,15 +6,15 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 
-from .. import signals
-from ..audit import record
-from ..clock import utcnow
-from ..exceptions import Forbidden, Invalid
-from ..extensions import db
+from ..audit.log import record
+from ..core import signals
+from ..core.clock import utcnow
+from ..core.exceptions import Forbidden, Invalid
+from ..core.extensions import db
+from ..core.settings import get_setting
+from ..core.text import normalize, render_html, weibo_length
 from ..models import Category, Post, PostState, User
 from ..moderation.operations import hold_if_sensitive
-from ..settings import get_setting
-from ..text import normalize, render_html, weibo_length
 
 
 def clean_post_body(raw: str | None) -> str:

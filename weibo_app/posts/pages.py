@@ -6,8 +6,8 @@ from flask import render_template
 
 from ..review.queries import corrections_for
 from ..social.queries import reposts_of_post
+from ..threads.page_forms import thread_forms
 from ..threads.queries import threads_of_post
-from ..threads.views import thread_forms
 from . import queries
 
 

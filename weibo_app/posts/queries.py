@@ -10,11 +10,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
-from ..clock import utcnow
-from ..exceptions import NotFound
-from ..extensions import db
+from ..core.clock import utcnow
+from ..core.exceptions import NotFound
+from ..core.extensions import db
+from ..core.pagination import Page, keyset_desc, page_of
 from ..models import Like, Post, PostState, PostViewDaily, Repost, Thread
-from ..pagination import Page, keyset_desc, page_of
 
 
 @dataclass

@@ -6,18 +6,18 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..exceptions import ServiceError
-from ..extensions import db
+from ..core.exceptions import ServiceError
+from ..core.extensions import db
 from ..media.operations import attach_images
 from ..models import PostState
 from ..moderation.operations import HELD_MESSAGE
 from ..review.forms import DraftForm, aware
-from ..review.operations import save_draft
 from ..social.queries import followed_department_ids
-from ..threads.views import ask_form
-from ..views_counter import record_view
+from ..threads.page_forms import ask_form
 from . import queries
+from .lifecycle import save_draft
 from .pages import render_post_page
+from .view_counts import record_view
 
 bp = Blueprint("posts", __name__)
 

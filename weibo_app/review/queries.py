@@ -10,9 +10,9 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
-from ..clock import local_midnight_utc, to_local, utcnow
-from ..exceptions import NotFound
-from ..extensions import db
+from ..core.clock import local_midnight_utc, to_local, utcnow
+from ..core.exceptions import NotFound
+from ..core.extensions import db
 from ..metrics.queries import Period
 from ..models import Correction, Department, Post, PostState, ReviewDecision, User
 

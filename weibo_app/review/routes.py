@@ -10,16 +10,16 @@ from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_t
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..clock import to_local, utcnow
+from ..core.clock import to_local, utcnow
+from ..core.exceptions import ServiceError
+from ..core.extensions import db
 from ..dashboard.period import parse_period
 from ..departments.operations import get_department
-from ..exceptions import ServiceError
-from ..extensions import db
 from ..models import Decision
 from ..permissions import acts_for
-from . import operations as ops
+from ..posts import lifecycle as ops
+from ..posts.archive import export_records, require_export_right, to_csv
 from . import queries
-from .export import export_records, require_export_right, to_csv
 from .forms import (
     ActionForm,
     ApproveForm,

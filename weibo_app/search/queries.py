@@ -20,13 +20,13 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
-from ..clock import utcnow
+from ..core.clock import utcnow
+from ..core.exceptions import Invalid
+from ..core.extensions import db
+from ..core.pagination import keyset_desc, page_of
+from ..core.text import normalize
 from ..departments.operations import get_department
-from ..exceptions import Invalid
-from ..extensions import db
 from ..models import Category, Department, Post, Reply, Thread, ThreadKind, ThreadState
-from ..pagination import keyset_desc, page_of
-from ..text import normalize
 from . import ddl
 
 MAX_QUERY_CHARS = 100

@@ -5,8 +5,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, render_template, request
 
-from ..exceptions import Invalid, NotFound
-from ..extensions import db
+from ..core.exceptions import Invalid, NotFound
+from ..core.extensions import db
 from ..models import Department
 from .queries import SearchQuery, SearchResult, parse_query, search
 

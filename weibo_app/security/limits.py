@@ -19,9 +19,9 @@ from flask import Flask, current_app, request
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
-from ..clock import utcnow
-from ..exceptions import ServiceError
-from ..extensions import limiter
+from ..core.clock import utcnow
+from ..core.exceptions import ServiceError
+from ..core.extensions import limiter
 
 #: Default figures; ``*_NEW`` apply during an account's first day.
 LIMITS: dict[str, str] = {

@@ -14,7 +14,7 @@ from urllib.parse import unquote_to_bytes
 from flask import Flask, request
 from flask_babel import gettext as _
 
-from ..exceptions import ServiceError
+from ..core.exceptions import ServiceError
 
 
 class BadEncoding(ServiceError):

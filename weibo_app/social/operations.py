@@ -9,14 +9,14 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from ..audit import record
-from ..clock import utcnow
-from ..exceptions import Conflict, Forbidden, Invalid
-from ..extensions import db
+from ..audit.log import record
+from ..core.clock import utcnow
+from ..core.exceptions import Conflict, Forbidden, Invalid
+from ..core.extensions import db
+from ..core.settings import get_setting
+from ..core.text import normalize, render_public_html, weibo_length
 from ..models import Department, Follow, Like, Post, Repost, User
 from ..moderation.operations import screen_text
-from ..settings import get_setting
-from ..text import normalize, render_public_html, weibo_length
 
 
 def _require_resident(user: User, code: str) -> None:

@@ -6,11 +6,11 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
-from ..clock import utcnow
-from ..exceptions import NotFound
-from ..extensions import db
+from ..core.clock import utcnow
+from ..core.exceptions import NotFound
+from ..core.extensions import db
+from ..core.pagination import Page, keyset_desc, page_of
 from ..models import Department, Follow, Like, Post, PostTopic, Repost
-from ..pagination import Page, keyset_desc, page_of
 from ..posts.queries import TimelinePage, count_for_posts
 
 

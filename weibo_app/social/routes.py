@@ -7,11 +7,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
+from ..core.exceptions import ServiceError
+from ..core.extensions import db
 from ..departments.operations import get_department
-from ..exceptions import ServiceError
-from ..extensions import db
 from ..posts.queries import count_for_posts, get_public_post
-from ..views_counter import flush_views
+from ..posts.view_counts import flush_views
 from . import operations as ops
 from . import queries, topics  # noqa: F401  (topics subscribes to post_published)
 from .forms import RepostForm

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from .. import signals
-from ..extensions import db
+from ..core import signals
+from ..core.extensions import db
+from ..core.text import extract_topics, match_mentions, mention_candidates, render_post_html
 from ..models import Post, PostTopic
-from ..text import extract_topics, match_mentions, mention_candidates, render_post_html
 from .queries import department_names
 
 

@@ -6,15 +6,15 @@ from datetime import UTC, date, datetime, time
 
 from flask_babel import gettext as _
 
-from ..audit import record
-from ..clock import site_tz, utcnow
-from ..exceptions import Conflict, Forbidden, Invalid
-from ..extensions import db
+from ..audit.log import record
+from ..calendar.workdays import due_after
+from ..core.clock import site_tz, utcnow
+from ..core.exceptions import Conflict, Forbidden, Invalid
+from ..core.extensions import db
+from ..core.text import normalize, render_html
 from ..models import Department, SupervisionNotice, Thread, User
 from ..notifications.operations import notify, notify_department
 from ..permissions import oversees, require_acts_for
-from ..text import normalize, render_html
-from ..workdays import due_after
 
 BODY_MAX_CHARS = 2000
 MAX_WORKING_DAYS = 60

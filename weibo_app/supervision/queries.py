@@ -8,8 +8,8 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
-from ..exceptions import NotFound
-from ..extensions import db
+from ..core.exceptions import NotFound
+from ..core.extensions import db
 from ..models import Department, NoticeState, SupervisionNotice, Thread
 
 N = SupervisionNotice

@@ -7,10 +7,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..clock import utcnow
+from ..core.clock import utcnow
+from ..core.exceptions import ServiceError
+from ..core.extensions import db
 from ..departments.operations import get_department
-from ..exceptions import ServiceError
-from ..extensions import db
 from ..models import Department, Thread
 from ..permissions import acts_for, oversees
 from . import operations as ops

@@ -6,7 +6,7 @@ from flask_wtf.file import MultipleFileField
 from wtforms import BooleanField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..labels import KIND_LABELS, RATING_LABELS
+from ..core.labels import KIND_LABELS, RATING_LABELS
 
 
 class ThreadForm(FlaskForm):

@@ -7,17 +7,17 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from .. import signals
-from ..audit import record
-from ..clock import utcnow
-from ..exceptions import Conflict, Forbidden, Invalid
-from ..extensions import db
+from ..audit.log import record
+from ..calendar.workdays import due_after
+from ..core import signals
+from ..core.clock import utcnow
+from ..core.exceptions import Conflict, Forbidden, Invalid
+from ..core.extensions import db
+from ..core.settings import get_setting
+from ..core.text import mask_pii, normalize, render_html, render_public_html
 from ..models import Department, Post, Rating, Reply, Thread, ThreadKind, ThreadState, User
 from ..moderation.operations import hold_if_sensitive
 from ..permissions import oversees, require_acts_for
-from ..settings import get_setting
-from ..text import mask_pii, normalize, render_html, render_public_html
-from ..workdays import due_after
 
 
 def clean_body(raw: str | None, limit_setting: str = "THREAD_MAX_CHARS") -> str:

@@ -6,11 +6,11 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
-from ..exceptions import NotFound
-from ..extensions import db
+from ..core.exceptions import NotFound
+from ..core.extensions import db
+from ..core.pagination import Page, keyset_desc, page_of
 from ..models import Reply, Thread, ThreadState
 from ..moderation.visibility import can_view, current_viewer, visible_clause
-from ..pagination import Page, keyset_desc, page_of
 
 
 def _with_replies(stmt: sa.Select) -> sa.Select:

@@ -8,10 +8,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..clock import utcnow
+from ..core.clock import utcnow
+from ..core.exceptions import ServiceError
+from ..core.extensions import db
 from ..departments.operations import get_department
-from ..exceptions import ServiceError
-from ..extensions import db
 from ..media.operations import attach_images
 from ..moderation.operations import HELD_MESSAGE
 from ..permissions import acts_for, oversees
@@ -21,7 +21,7 @@ from ..security.limits import reply_limit, thread_limit
 from . import operations as ops
 from . import queries
 from .forms import DismissForm, OverturnForm, RateForm, ReplyForm, ThreadForm, TransferForm
-from .views import thread_forms, transfer_choices
+from .page_forms import thread_forms, transfer_choices
 
 bp = Blueprint("threads", __name__)
 

@@ -7,11 +7,11 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from ..audit import record
-from ..exceptions import Invalid, NotFound
-from ..extensions import db
+from ..audit.log import record
+from ..core.exceptions import Invalid, NotFound
+from ..core.extensions import db
+from ..core.text import normalize
 from ..models import HolidayOverride, User
-from ..text import normalize
 
 
 def set_override(actor: User, day: date, is_workday: bool, note: str = "") -> HolidayOverride:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .extensions import db
-from .models import AuditLog, User
+from ..core.extensions import db
+from ..models import AuditLog, User
 
 
 def record(

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..extensions import db
+from ..core.extensions import db
 from ..models import Department
 from .forms import DismissForm, OverturnForm, RateForm, ReplyForm, ThreadForm, TransferForm
 

@@ -14,16 +14,16 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from .. import signals
-from ..audit import record
-from ..clock import utcnow
-from ..exceptions import Conflict, Forbidden, Invalid
-from ..extensions import db
+from ..audit.log import record
+from ..core import signals
+from ..core.clock import utcnow
+from ..core.exceptions import Conflict, Forbidden, Invalid
+from ..core.extensions import db
+from ..core.text import normalize, render_html
 from ..models import Category, Correction, Decision, Post, PostState, ReviewDecision, User
 from ..moderation.operations import hold_if_sensitive
 from ..permissions import require_acts_for
-from ..posts.operations import clean_post_body, parse_category, publish_post
-from ..text import normalize, render_html
+from .operations import clean_post_body, parse_category, publish_post
 
 #: Categories that may take the fast track: one approval by the head publishes at once.
 FAST_TRACK_CATEGORIES = frozenset({Category.EMERGENCY, Category.RUMOR})

@@ -14,9 +14,9 @@ from functools import cache
 import chinese_calendar
 import sqlalchemy as sa
 
-from .clock import site_tz, to_local
-from .extensions import db
-from .models import HolidayOverride
+from ..core.clock import site_tz, to_local
+from ..core.extensions import db
+from ..models import HolidayOverride
 
 _WINDOW = timedelta(days=62)
 

@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 INSTANCE = ROOT / "instance"
 
 DEFAULTS: dict[str, Any] = {

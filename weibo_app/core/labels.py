@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from .models import Category, NoticeState, PostState, Rating, Role, ThreadKind, ThreadState
+from ..models import Category, NoticeState, PostState, Rating, Role, ThreadKind, ThreadState
 
 KIND_LABELS = {
     ThreadKind.CONSULTATION: _l("咨询"),

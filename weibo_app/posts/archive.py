@@ -8,11 +8,11 @@ import io
 from flask_babel import gettext as _
 
 from ..api.serializers import iso
-from ..exceptions import Forbidden
+from ..core.exceptions import Forbidden
 from ..metrics.queries import Period
 from ..models import Department
 from ..permissions import acts_for, oversees
-from . import queries
+from ..review import queries
 
 CSV_COLUMNS = (
     "id", "category", "major", "fast_track", "state", "body", "author", "created_at",

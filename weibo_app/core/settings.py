@@ -10,8 +10,8 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app, g, has_request_context
 
+from ..models import Setting
 from .extensions import db
-from .models import Setting
 
 #: Settings an admin may change at run time, with the type each must have.
 EDITABLE: dict[str, type] = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from ..extensions import db
+from ..core.extensions import db
 from ..metrics import queries as q
 from ..models import Thread
 

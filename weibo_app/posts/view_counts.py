@@ -25,9 +25,9 @@ from datetime import date
 from flask import Flask, current_app
 from sqlalchemy.dialects import postgresql, sqlite
 
-from .clock import local_today
-from .extensions import db
-from .models import PostViewDaily
+from ..core.clock import local_today
+from ..core.extensions import db
+from ..models import PostViewDaily
 
 Key = tuple[int, date]
 
