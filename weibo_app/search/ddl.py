@@ -10,9 +10,12 @@ PostgreSQL: the pg_trgm extension and GIN trigram indexes on the three body
 columns; ``ILIKE '%...%'`` uses them, and PostgreSQL updates an index in
 the writing transaction itself, so no triggers are needed.
 
-``db.create_all()`` creates all of this through ``after_create`` listeners;
-Alembic migrations call ``install_search(connection)`` after creating or
-changing the tables.
+``db.create_all()`` creates all of this through ``after_create`` listeners.
+Alembic revisions do not call this module: each one carries, as literal
+statements, the DDL of its own time (see the first revision), so an old
+revision never changes when this file does. tests/test_migrations.py checks
+that a migrated database has the same search objects as ``create_all``;
+changing the statements here therefore needs a new revision too.
 """
 
 from __future__ import annotations
@@ -80,10 +83,9 @@ def sqlite_has_trigram() -> bool:
 def install_search(connection: Connection) -> None:
     """Create the search index (idempotent) and fill it from the tables.
 
-    Call from an Alembic migration: ``install_search(op.get_bind())`` once the
-    posts, threads and replies tables exist, and again after any migration
-    that rebuilds one of them on SQLite (batch mode copies the table, and its
-    triggers go with the old copy).
+    For repairing a database by hand (for instance after a table was rebuilt
+    on SQLite, whose triggers go with the old copy). Alembic revisions carry
+    their own literal statements instead of calling this.
     """
     dialect = connection.dialect.name
     for table in KINDS:
