@@ -1,10 +1,16 @@
 /*
  * Live length counter for textareas with data-max-length.
  *
- * Counts exactly like the server (weibo_app/text.py: normalize + weibo_length):
- * NFC, CR/LF -> LF, tab -> space, C0/C1 controls (except LF) and invisible
- * characters removed, 3+ newlines -> 2, ends trimmed; then by code point a
- * half-width character counts 1/2 and anything else 1, rounded up.
+ * Counts exactly like the server (weibo_app/core/text.py: weibo_length, whose
+ * docstring states the rule): the length of the text as it will be stored.
+ * Clean it in the server's order: CR/LF -> LF, tab -> space, U+2028 -> LF,
+ * U+2029 -> two LF; drop controls (Cc, except LF), format characters (Cf:
+ * zero-width, bidirectional, soft hyphen, BOM, tags) and lone surrogates (Cs);
+ * only then NFC (so a combining mark a zero-width character kept apart
+ * composes); 3+ newlines -> 2; trim. Then by code point a half-width
+ * character counts 1/2 and anything else 1, rounded up.
+ * tests/data/weibo_length_vectors.json holds the cases both sides must agree
+ * on; tests/test_text_length.py runs them here under Node.
  *
  * Markup:
  *   <textarea data-max-length="140" data-counter="post-counter" ...>
@@ -17,21 +23,32 @@
 (function () {
   "use strict";
 
-  var CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
-  var INVISIBLE = /[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
   var MANY_BLANK_LINES = /\n{3,}/g;
+  // Cc (except LF, kept by the replace callback), Cf and Cs: what the server drops.
+  var DROPPED = dropPattern();
+
+  function dropPattern() {
+    try {
+      return new RegExp("[\\p{Cc}\\p{Cf}\\p{Cs}]", "gu");
+    } catch (err) {
+      // A browser without Unicode property escapes: the common cases by hand.
+      return /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u00ad\u0600-\u0605\u061c\u06dd\u070f\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]/g;
+    }
+  }
 
   function normalize(text) {
     if (!text) {
       return "";
     }
+    text = text.replace(/\r\n/g, "\n").replace(/\r/g, "\n");
+    text = text.replace(/\t/g, " ");
+    text = text.replace(/\u2028/g, "\n").replace(/\u2029/g, "\n\n");
+    text = text.replace(DROPPED, function (ch) {
+      return ch === "\n" ? ch : "";
+    });
     if (typeof text.normalize === "function") {
       text = text.normalize("NFC");
     }
-    text = text.replace(/\r\n/g, "\n").replace(/\r/g, "\n");
-    text = text.replace(/\t/g, " ");
-    text = text.replace(CONTROLS, "");
-    text = text.replace(INVISIBLE, "");
     text = text.replace(MANY_BLANK_LINES, "\n\n");
     return text.trim();
   }

@@ -64,8 +64,26 @@ def _is_half_width(ch: str) -> bool:
 def weibo_length(text: str) -> int:
     """Length the Weibo way: full-width 1, half-width ½, rounded up.
 
-    Counted on normalised text, by code point (``static/js/composer.js``
-    applies the same rule in the browser).
+    The rule: count what will be stored. The text is first cleaned exactly as
+    ``normalize`` cleans it before saving, in the same order:
+
+    1. CR/LF and CR become LF, tab a space, U+2028 a line break, U+2029 two;
+    2. every control (Cc, except LF), format character (Cf) and lone
+       surrogate (Cs) is dropped: zero-width spaces and joiners, bidirectional
+       marks, the soft hyphen (U+00AD), the BOM, tag characters. They count 0;
+    3. only then NFC, so a combining mark that a dropped zero-width character
+       kept apart composes with the letter before it ("e", U+200B, U+0301 is
+       one "é"); a combining mark with no precomposed form stays a code point;
+    4. three or more line breaks become two, and the ends are trimmed.
+
+    Then each code point counts ½ if half-width (ASCII, half-width katakana
+    and forms U+FF61-FFDC, U+FFE8-FFEE) and 1 otherwise (CJK, full-width
+    punctuation, emoji, combining marks, variation selectors), and the sum is
+    rounded up. An emoji ZWJ sequence counts one per emoji: the joiner is a
+    format character and is not stored.
+
+    ``static/js/composer.js`` implements the same steps for the live counter;
+    tests/data/weibo_length_vectors.json holds the cases both must agree on.
     """
     halves = sum(1 if _is_half_width(ch) else 2 for ch in normalize(text))
     return math.ceil(halves / 2)
