@@ -8,7 +8,7 @@ from weibo_app.auth.operations import create_user
 from weibo_app.core.extensions import db
 from weibo_app.departments.operations import create_department
 from weibo_app.models import Post, PostState, Role
-from weibo_app.posts.operations import create_post, publish_post
+from weibo_app.posts.lifecycle import create_post, publish_post
 from weibo_app.threads.operations import open_thread
 
 _seq = itertools.count(1)

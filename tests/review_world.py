@@ -10,6 +10,7 @@ from werkzeug.security import generate_password_hash
 from weibo_app.core.clock import utcnow
 from weibo_app.core.extensions import db
 from weibo_app.models import Department, Post, PostState, Role, User
+from weibo_app.posts import amend
 from weibo_app.posts import lifecycle as ops
 
 
@@ -44,8 +45,8 @@ class World:
         author = author or self.author
         reviewer = self.reviewer if author is not self.reviewer else self.head
         scheduled = utcnow() + timedelta(days=1) if state == "scheduled" else None
-        post = ops.save_draft(author, body=body, category=category, major=major or state == "pending_final",
-                              scheduled_at=scheduled)
+        post = ops.create_post(author, body=body, category=category, major=major or state == "pending_final",
+                               scheduled_at=scheduled, submit=False)
         if state != "draft":
             ops.submit_post(author, post)
         if state in ("pending_final",):
@@ -53,7 +54,7 @@ class World:
         if state in ("scheduled", "published", "withdrawn"):
             ops.approve_post(reviewer, post, secrecy_checked=True)
         if state == "withdrawn":
-            ops.withdraw_post(reviewer, post, reason="信息有误")
+            amend.withdraw_post(reviewer, post, reason="信息有误")
         db.session.commit()
         assert post.state == state
         return post

@@ -58,7 +58,7 @@ def test_withdrawn_post_appears_as_its_notice(app, make, client):
 
 def test_drafts_are_not_in_feeds(app, make, client):
     dept = make.department(slug="edu", review=True)
-    from weibo_app.posts.operations import create_post
+    from weibo_app.posts.lifecycle import create_post
 
     create_post(make.staff(dept), body="草稿内容", category="work")
     db.session.commit()

@@ -20,7 +20,7 @@ from weibo_app.core.settings import set_setting
 from weibo_app.core.text import render_html, weibo_length
 from weibo_app.models import Post, Role
 from weibo_app.models import user as user_model
-from weibo_app.posts.operations import create_post
+from weibo_app.posts.lifecycle import create_post
 from weibo_app.threads import operations as ops
 
 

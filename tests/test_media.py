@@ -287,7 +287,7 @@ def test_files_written_in_a_rolled_back_transaction_are_deleted(make, upload_dir
 def test_images_of_unpublished_posts_are_not_served_to_the_public(client, login, make):
     dept = make.department(review=True)
     staff = make.staff(dept)
-    from weibo_app.posts.operations import create_post
+    from weibo_app.posts.lifecycle import create_post
 
     draft = create_post(staff, body="草稿配图", category="work")
     image = attach_images(staff, [upload(image_bytes("PNG"), "d.png")], post=draft)[0]

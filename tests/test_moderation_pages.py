@@ -333,8 +333,8 @@ def test_the_dashboard_shows_hidden_threads_separately(client, login, make, worl
 def test_flag_page_never_shows_what_the_reporter_cannot_read(app, client, make, login):
     """Drafts, a withdrawn post's text and replies inside a held thread stay out of the report page."""
     from weibo_app.models import PostState
-    from weibo_app.posts.lifecycle import withdraw_post
-    from weibo_app.posts.operations import create_post
+    from weibo_app.posts.amend import withdraw_post
+    from weibo_app.posts.lifecycle import create_post
     from weibo_app.threads.operations import reply_to_thread
 
     reviewing = make.department(review=True)

@@ -72,7 +72,7 @@ def test_rolled_back_action_leaves_no_notification(app, desk):
 def test_draft_waiting_tells_reviewers_not_the_author(app, make, desk):
     dept = make.department(review=True)
     author, reviewer, head = make.staff(dept), make.staff(dept, Role.REVIEWER), make.staff(dept, Role.DEPT_HEAD)
-    from weibo_app.posts.operations import create_post
+    from weibo_app.posts.lifecycle import create_post
 
     post = create_post(author, body="待审核微博", category="work")
     post.state = "pending"

@@ -14,6 +14,7 @@ import time_machine
 from weibo_app.core.extensions import db
 from weibo_app.metrics.queries import compute_metrics, make_period
 from weibo_app.models import AuditLog, Post
+from weibo_app.posts import amend
 from weibo_app.posts import lifecycle as ops
 from weibo_app.review import queries
 
@@ -51,7 +52,8 @@ def test_scheduled_post_is_invisible_before_its_time_and_public_after(world, cli
     t0 = utc(2026, 3, 2, 1, 0)  # 09:00 in Shanghai
     due = t0 + timedelta(hours=3)
     with time_machine.travel(t0, tick=False):
-        post = ops.save_draft(world.author, body="明日起调整12路公交线路", category="service", scheduled_at=due)
+        post = ops.create_post(world.author, body="明日起调整12路公交线路", category="service", scheduled_at=due,
+                               submit=False)
         ops.submit_post(world.author, post)
         ops.approve_post(world.reviewer, post, secrecy_checked=True)
         db.session.commit()
@@ -83,8 +85,8 @@ def test_scheduled_post_is_invisible_before_its_time_and_public_after(world, cli
 def test_reviewer_can_move_a_scheduled_post_before_it_is_out(world, client):
     t0 = utc(2026, 3, 2, 1, 0)
     with time_machine.travel(t0, tick=False):
-        post = ops.save_draft(world.author, body="招聘公告", category="personnel",
-                              scheduled_at=t0 + timedelta(hours=1), submit=True)
+        post = ops.create_post(world.author, body="招聘公告", category="personnel",
+                               scheduled_at=t0 + timedelta(hours=1), submit=True)
         ops.approve_post(world.reviewer, post, secrecy_checked=True)
         ops.schedule_post(world.head, post, t0 + timedelta(hours=5))
         db.session.commit()
@@ -101,7 +103,7 @@ def test_withdrawn_post_shows_notice_in_its_place_threads_stay_and_count(world, 
     with time_machine.travel(utc(2026, 3, 2, 3, 0), tick=False):
         thread = make.thread(post=post, body="几点开始停电？")
     with time_machine.travel(utc(2026, 3, 2, 6, 30), tick=False):  # 14:30 local
-        ops.withdraw_post(world.reviewer, post, reason="检修计划取消")
+        amend.withdraw_post(world.reviewer, post, reason="检修计划取消")
         db.session.commit()
         html = page(client, f"/p/{post.id}")
         assert "该微博已于 2026-03-02 14:30 撤回，原因：检修计划取消" in html
@@ -278,8 +280,8 @@ def history(world, make):
     mar1 = published_at(w, utc(2026, 2, 28, 17, 0), category="work", body="三月一日凌晨动态")  # 01:00 local, 1 March
     mar15 = published_at(w, utc(2026, 3, 15, 2, 0), category="policy", body="三月政策原文")
     with time_machine.travel(utc(2026, 3, 16, 2, 0), tick=False):
-        ops.add_correction(w.author, mar15, body="更正：第三条适用范围")
-        ops.withdraw_post(w.head, mar15, reason="文件已废止")
+        amend.add_correction(w.author, mar15, body="更正：第三条适用范围")
+        amend.withdraw_post(w.head, mar15, reason="文件已废止")
         w.post("pending", body="三月待审核")
         db.session.commit()
         other_clerk = make.staff(w.other)
@@ -370,7 +372,7 @@ def test_export_needs_login_and_a_valid_period(world, client, login):
 
 
 def test_a_refused_question_shows_the_post_page_with_its_corrections(app, client, make, login):
-    from weibo_app.posts.lifecycle import add_correction
+    from weibo_app.posts.amend import add_correction
 
     dept = make.department()
     clerk = make.staff(dept)

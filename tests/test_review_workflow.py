@@ -11,6 +11,7 @@ from weibo_app.core.clock import utcnow
 from weibo_app.core.exceptions import Conflict, Forbidden, Invalid
 from weibo_app.core.extensions import db
 from weibo_app.models import AuditLog, Correction, Post, ReviewDecision
+from weibo_app.posts import amend
 from weibo_app.posts import lifecycle as ops
 
 from .review_world import ACTORS, STATES, build_world, use_quick_password_hashes
@@ -54,11 +55,11 @@ def run(action: str, actor, post: Post):
     if action == "schedule":
         return ops.schedule_post(actor, post, utcnow() + LATER)
     if action == "withdraw":
-        return ops.withdraw_post(actor, post, reason="信息有误")
+        return amend.withdraw_post(actor, post, reason="信息有误")
     if action == "correct":
-        return ops.add_correction(actor, post, body="演练改在周日上午")
+        return amend.add_correction(actor, post, body="演练改在周日上午")
     if action == "pin":
-        return ops.pin_post(actor, post)
+        return amend.pin_post(actor, post)
     raise AssertionError(action)
 
 
@@ -183,7 +184,7 @@ def test_return_needs_a_comment_and_makes_a_draft_the_author_can_resubmit(world)
 def test_department_without_review_publishes_on_submit(make):
     dept = make.department(review=False)
     clerk = make.staff(dept)
-    draft = ops.save_draft(clerk, body="停水通知", category="service")
+    draft = ops.create_post(clerk, body="停水通知", category="service", submit=False)
     assert draft.state == "draft"
     ops.submit_post(clerk, draft)
     assert draft.state == "published"
@@ -217,41 +218,41 @@ def test_fast_track_only_for_emergency_and_rumor(world):
 
 def test_one_pinned_post_per_department(world):
     first, second = world.post("published"), world.post("published")
-    ops.pin_post(world.reviewer, first)
+    amend.pin_post(world.reviewer, first)
     db.session.commit()
-    ops.pin_post(world.head, second)
+    amend.pin_post(world.head, second)
     db.session.commit()
     pinned = db.session.scalars(sa.select(Post.id).where(Post.department_id == world.dept.id,
                                                          Post.dept_pinned_at.is_not(None))).all()
     assert pinned == [second.id]
-    ops.unpin_post(world.reviewer, second)
+    amend.unpin_post(world.reviewer, second)
     with pytest.raises(Conflict):
-        ops.unpin_post(world.reviewer, second)
+        amend.unpin_post(world.reviewer, second)
 
 
 def test_timeline_pin_only_for_fast_track_and_not_too_long(world):
     plain = world.post("published")
     with pytest.raises(Conflict):
-        ops.pin_to_timeline(world.reviewer, plain, utcnow() + timedelta(hours=1))
+        amend.pin_to_timeline(world.reviewer, plain, utcnow() + timedelta(hours=1))
     fast = world.post("pending", category="rumor")
     ops.fast_track_publish(world.head, fast, secrecy_checked=True)
     with pytest.raises(Invalid):
-        ops.pin_to_timeline(world.reviewer, fast, utcnow() + timedelta(days=31))
+        amend.pin_to_timeline(world.reviewer, fast, utcnow() + timedelta(days=31))
     with pytest.raises(Invalid):
-        ops.pin_to_timeline(world.reviewer, fast, utcnow() - timedelta(hours=1))
-    ops.pin_to_timeline(world.reviewer, fast, utcnow() + timedelta(days=2))
+        amend.pin_to_timeline(world.reviewer, fast, utcnow() - timedelta(hours=1))
+    amend.pin_to_timeline(world.reviewer, fast, utcnow() + timedelta(days=2))
     assert fast.timeline_pinned_until is not None
 
 
 def test_withdrawal_needs_reason_and_clears_pins(world):
     post = world.post("published")
-    ops.pin_post(world.reviewer, post)
+    amend.pin_post(world.reviewer, post)
     with pytest.raises(Invalid):
-        ops.withdraw_post(world.reviewer, post, reason="")
-    ops.withdraw_post(world.reviewer, post, reason="数据有误")
+        amend.withdraw_post(world.reviewer, post, reason="")
+    amend.withdraw_post(world.reviewer, post, reason="数据有误")
     assert post.dept_pinned_at is None and post.withdrawn_at is not None
     with pytest.raises(Conflict):
-        ops.add_correction(world.author, post, body="更正")
+        amend.add_correction(world.author, post, body="更正")
 
 
 def test_schedule_refuses_past_and_naive_times(world):
@@ -272,9 +273,9 @@ def test_every_decision_is_in_the_audit_log(world):
     ops.return_post(world.head, post, comment="暂缓发布")
     ops.submit_post(world.author, post)
     ops.fast_track_publish(world.head, post, secrecy_checked=True)
-    ops.add_correction(world.staff2, post, body="更正：时间为下午三点")
-    ops.pin_post(world.reviewer, post)
-    ops.withdraw_post(world.head, post, reason="事件已平息")
+    amend.add_correction(world.staff2, post, body="更正：时间为下午三点")
+    amend.pin_post(world.reviewer, post)
+    amend.withdraw_post(world.head, post, reason="事件已平息")
     db.session.commit()
     rows = db.session.execute(
         sa.select(AuditLog.action, AuditLog.actor_id, AuditLog.reason, AuditLog.created_at)

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from weibo_app.core.clock import utcnow
 from weibo_app.core.extensions import db
 from weibo_app.models import PostState, Role
-from weibo_app.posts.operations import create_post
+from weibo_app.posts.lifecycle import create_post
 from weibo_app.search import ddl
 from weibo_app.search.queries import SearchQuery, parse_query, search
 from weibo_app.threads.operations import dismiss_thread, reply_to_thread

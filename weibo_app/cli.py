@@ -16,6 +16,10 @@ def _fail(err: ServiceError) -> None:
 
 
 def register(app: Flask) -> None:
+    from .posts.commands import publish_due_cmd
+
+    app.cli.add_command(publish_due_cmd)
+
     @app.cli.command("init-db")
     def init_db() -> None:
         """Create or upgrade the schema (migrations)."""

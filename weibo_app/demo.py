@@ -15,8 +15,7 @@ from .core.clock import at, to_local, utcnow
 from .core.extensions import db
 from .departments.operations import create_department
 from .models import Department, Follow, Like, PostState, PostViewDaily, Rating, Role, ThreadKind, User
-from .posts.lifecycle import approve_post, save_draft
-from .posts.operations import create_post, publish_post
+from .posts.lifecycle import approve_post, create_post, publish_post
 from .social.operations import repost_post
 from .threads import operations as threads
 
@@ -133,10 +132,10 @@ def seed_demo(days: int = 60, seed: int = 2026) -> bool:
 def _review_queue(clerk: User, reviewer: User, now) -> None:
     """Work in progress at 教育局, so /review is not empty: drafts, pending, awaiting the head."""
     with at(now - timedelta(hours=3)):
-        save_draft(clerk, body="关于2027年春季学期开学时间的通知（草稿）", category="policy")
-        save_draft(clerk, body="教育局寒假安全提示：请家长关注学生出行安全。", category="service", submit=True)
-        major = save_draft(clerk, body="清河县中小学布局调整方案公开征求意见。", category="plans",
-                           major=True, submit=True)
+        create_post(clerk, body="关于2027年春季学期开学时间的通知（草稿）", category="policy", submit=False)
+        create_post(clerk, body="教育局寒假安全提示：请家长关注学生出行安全。", category="service", submit=True)
+        major = create_post(clerk, body="清河县中小学布局调整方案公开征求意见。", category="plans",
+                            major=True, submit=True)
     with at(now - timedelta(hours=1)):
         approve_post(reviewer, major, secrecy_checked=True)  # now waits for the head's final approval
 

@@ -7,7 +7,7 @@ from ..core.exceptions import Invalid
 from ..core.extensions import db
 from ..departments.operations import get_department
 from ..posts import queries
-from ..posts.operations import create_post
+from ..posts.lifecycle import create_post
 from ..threads.queries import threads_of_post
 from . import bp
 from .auth import api_user, token_required

@@ -46,7 +46,7 @@ class Post(db.Model):
     __tablename__ = "posts"
     __table_args__ = (
         sa.Index("ix_posts_state_published", "state", "published_at", "id"),
-        # One pinned post per department page (review/operations.pin_post keeps it so).
+        # One pinned post per department page (posts/amend.pin_post keeps it so).
         sa.Index(
             "uq_posts_department_pin", "department_id", unique=True,
             sqlite_where=sa.text("dept_pinned_at IS NOT NULL"),

@@ -1,15 +1,16 @@
-"""The publishing state machine: draft → pending → (pending_final) → scheduled/published → withdrawn.
+"""The publishing state machine: draft → pending → (pending_final) → scheduled/published.
 
-Every decision is checked here, once, for the UI, the API and the CLI alike:
-who may act (staff of the post's department, reviewers, the department head),
-in which state, and never on one's own post when approving or returning it.
-Each decision writes a ``ReviewDecision`` row where it is a reviewer's, and an
-audit row always.
+Every step is checked (``rules``) once, for the UI, the API, the CLI and the
+demo alike. ``create_post`` is the one way a post comes into being, and
+``submit_post`` the one place that decides between review and publishing at
+once (a department without review). Each reviewer's decision writes a
+``ReviewDecision`` row, and every step an audit row. What happens to a post
+once it is public (withdrawal, corrections, pins) is in ``amend``.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -17,172 +18,41 @@ from flask_babel import gettext as _
 from ..audit.log import record
 from ..core import signals
 from ..core.clock import utcnow
-from ..core.exceptions import Conflict, Forbidden, Invalid
+from ..core.exceptions import Forbidden
 from ..core.extensions import db
-from ..core.text import normalize, render_html
-from ..models import Category, Correction, Decision, Post, PostState, ReviewDecision, User
+from ..core.text import render_html
+from ..models import Decision, Post, PostState, ReviewDecision, User
 from ..moderation.operations import hold_if_sensitive
-from ..permissions import require_acts_for
-from .operations import clean_post_body, parse_category, publish_post
-
-#: Categories that may take the fast track: one approval by the head publishes at once.
-FAST_TRACK_CATEGORIES = frozenset({Category.EMERGENCY, Category.RUMOR})
-#: Longest a fast-track post may stay pinned to the top of the public timeline.
-MAX_TIMELINE_PIN = timedelta(days=30)
-REASON_MAX = 500
-
-
-# -- checks ---------------------------------------------------------------------------
-
-def _require_author(actor: User, post: Post) -> None:
-    require_acts_for(actor, post.department_id)
-    if actor.id != post.author_id:
-        raise Forbidden(_("只有作者本人可以修改或提交草稿。"), "author_only")
-
-
-def _require_reviewer(actor: User, post: Post) -> None:
-    require_acts_for(actor, post.department_id)
-    if not actor.can_review:
-        raise Forbidden(_("只有本部门的审核人可以办理。"), "reviewer_only")
-
-
-def _require_head(actor: User, post: Post) -> None:
-    require_acts_for(actor, post.department_id)
-    if not actor.is_dept_head:
-        raise Forbidden(_("只有本部门的主要负责人可以办理。"), "head_only")
-
-
-def _require_not_author(actor: User, post: Post) -> None:
-    if actor.id == post.author_id:
-        raise Forbidden(_("不能审核自己撰写的微博。"), "own_post")
-
-
-def _require_state(post: Post, *states: str) -> None:
-    if post.state not in states:
-        raise Conflict(_("该微博当前的状态不允许此操作。"), "invalid_state")
-
-
-def _require_public(post: Post) -> None:
-    if not post.is_public(utcnow()):
-        raise Conflict(_("只能对已公开的微博进行此操作。"), "not_public")
-
-
-def _require_secrecy(secrecy_checked: bool) -> None:
-    if secrecy_checked is not True:
-        raise Invalid(_("请确认已完成保密审查。"), "secrecy_check_required")
-
-
-def _reason(raw: str | None, code: str, message: str) -> str:
-    text = normalize(raw)
-    if not text:
-        raise Invalid(message, code)
-    if len(text) > REASON_MAX:
-        raise Invalid(_("说明不能超过%(n)d字。", n=REASON_MAX), "reason_too_long")
-    return text
-
-
-def _future(at: datetime | None) -> datetime:
-    if at is None:
-        raise Invalid(_("请给出时间。"), "time_required")
-    if at.tzinfo is None:
-        raise Invalid(_("请给出带时区的时间。"), "invalid_time")
-    if at <= utcnow():
-        raise Invalid(_("时间必须晚于现在。"), "time_in_past")
-    return at
-
-
-# -- who may do what, in which state (the UI asks ``allowed_actions``) ---------------
-
-def _guard_edit(actor: User, post: Post) -> None:
-    _require_author(actor, post)
-    _require_state(post, PostState.DRAFT)
-
-
-def _guard_approve(actor: User, post: Post) -> None:
-    if post.state == PostState.PENDING_FINAL:
-        return _guard_final(actor, post)
-    _require_reviewer(actor, post)
-    _require_not_author(actor, post)
-    _require_state(post, PostState.PENDING)
-
-
-def _guard_final(actor: User, post: Post) -> None:
-    _require_head(actor, post)
-    _require_not_author(actor, post)
-    _require_state(post, PostState.PENDING_FINAL)
-
-
-def _guard_fast_track(actor: User, post: Post) -> None:
-    _require_head(actor, post)
-    _require_not_author(actor, post)
-    if post.category not in FAST_TRACK_CATEGORIES:
-        raise Invalid(_("只有应急管理和辟谣信息可以走快速通道。"), "not_fast_track")
-    _require_state(post, PostState.PENDING, PostState.PENDING_FINAL)
-
-
-def _guard_return(actor: User, post: Post) -> None:
-    _require_reviewer(actor, post)
-    _require_not_author(actor, post)
-    if post.state == PostState.PENDING_FINAL:
-        _require_head(actor, post)
-    elif post.state == PostState.SCHEDULED:
-        if post.is_public(utcnow()):
-            raise Conflict(_("该微博已公开，只能撤回。"), "already_public")
-    else:
-        _require_state(post, PostState.PENDING)
-
-
-def _guard_schedule(actor: User, post: Post) -> None:
-    require_acts_for(actor, post.department_id)
-    if post.state == PostState.DRAFT:
-        _require_author(actor, post)
-    elif post.state in (PostState.PENDING, PostState.PENDING_FINAL):
-        if actor.id != post.author_id:
-            _require_reviewer(actor, post)
-    elif post.state == PostState.SCHEDULED and not post.is_public(utcnow()):
-        _require_reviewer(actor, post)
-    else:
-        raise Conflict(_("该微博已公开，不能再定时。"), "invalid_state")
-
-
-def _guard_withdraw(actor: User, post: Post) -> None:
-    _require_reviewer(actor, post)
-    _require_public(post)
-
-
-def _guard_correct(actor: User, post: Post) -> None:
-    require_acts_for(actor, post.department_id)
-    _require_public(post)
-
-
-def _guard_pin_timeline(actor: User, post: Post) -> None:
-    _require_reviewer(actor, post)
-    if not post.fast_track:
-        raise Conflict(_("只有快速通道发布的微博可以在首页置顶。"), "not_fast_track")
-    _require_public(post)
-
-
-_GUARDS = {
-    "edit": _guard_edit, "submit": _guard_edit, "approve": _guard_approve,
-    "fast_track": _guard_fast_track, "return": _guard_return, "schedule": _guard_schedule,
-    "withdraw": _guard_withdraw, "correct": _guard_correct, "pin": _guard_withdraw,
-    "pin_timeline": _guard_pin_timeline,
-}
-
-
-def allowed_actions(actor: User, post: Post) -> frozenset[str]:
-    """The decisions ``actor`` may take on ``post`` now: the same checks the services run."""
-    allowed = set()
-    for name, guard in _GUARDS.items():
-        try:
-            guard(actor, post)
-        except (Forbidden, Conflict, Invalid):
-            continue
-        allowed.add(name)
-    return frozenset(allowed)
-
+from .amend import pin_to_timeline
+from .operations import clean_post_body, parse_category
+from .rules import (
+    clean_reason,
+    future_time,
+    guard_approve,
+    guard_edit,
+    guard_fast_track,
+    guard_final,
+    guard_return,
+    guard_schedule,
+    require_secrecy,
+)
 
 # -- helpers --------------------------------------------------------------------------
+
+def publish_post(actor: User | None, post: Post, at: datetime | None = None) -> Post:
+    """Make a post public now (or as of ``at``: a scheduled post keeps its own time).
+
+    No checks: the step that calls it (the last approval, the fast track, a
+    submission without review, ``publish_due``) has made them.
+    """
+    now = utcnow()
+    post.state = PostState.PUBLISHED
+    post.published_at = at or now
+    post.updated_at = now
+    record(actor, "post.publish", "post", post.id, department_id=post.department_id)
+    signals.post_published.send(post)
+    return post
+
 
 def _decide(actor: User, post: Post, decision: Decision, *, comment: str | None = None,
             secrecy_checked: bool = False) -> ReviewDecision:
@@ -208,9 +78,17 @@ def _release(actor: User, post: Post) -> None:
 
 # -- drafts ---------------------------------------------------------------------------
 
-def save_draft(author: User, *, body: str, category: str, major: bool = False,
-               scheduled_at: datetime | None = None, submit: bool = False) -> Post:
-    """Staff write a draft; with ``submit`` it goes on to review (or out, without review)."""
+def create_post(author: User, *, body: str, category: str, major: bool = False,
+                scheduled_at: datetime | None = None, submit: bool | None = None) -> Post:
+    """Staff write a post for their department: the one way a post is made.
+
+    It starts as a draft. ``submit=True`` hands it on at once (``submit_post``:
+    to review, or out where the department has no review); ``submit=False``
+    keeps the draft (the composer's "save draft"). ``None``, for callers that
+    have no such button (the API, the CLI, the demo), lets the department
+    decide: a department with review keeps the draft for its author to
+    submit, one without review takes it on at once.
+    """
     if not author.is_staff:
         raise Forbidden(_("只有部门工作人员可以撰写微博。"), "staff_only")
     text = clean_post_body(body)
@@ -218,11 +96,13 @@ def save_draft(author: User, *, body: str, category: str, major: bool = False,
     post = Post(department_id=author.department_id, author_id=author.id, body=text,
                 body_html=render_html(text), category=parse_category(category), major=bool(major),
                 state=PostState.DRAFT, created_at=now, updated_at=now,
-                scheduled_at=_future(scheduled_at) if scheduled_at else None)
+                scheduled_at=future_time(scheduled_at) if scheduled_at else None)
     db.session.add(post)
     db.session.flush()
     record(author, "post.create", "post", post.id, department_id=post.department_id)
     hold_if_sensitive(post)
+    if submit is None:
+        submit = not author.department.review_required
     if submit:
         submit_post(author, post)
     return post
@@ -231,12 +111,12 @@ def save_draft(author: User, *, body: str, category: str, major: bool = False,
 def edit_draft(actor: User, post: Post, *, body: str, category: str, major: bool = False,
                scheduled_at: datetime | None = None, submit: bool = False) -> Post:
     """The author changes their draft (a returned post is a draft again)."""
-    _guard_edit(actor, post)
+    guard_edit(actor, post)
     text = clean_post_body(body)
     post.body, post.body_html = text, render_html(text)
     post.category = parse_category(category)
     post.major = bool(major)
-    post.scheduled_at = _future(scheduled_at) if scheduled_at else None
+    post.scheduled_at = future_time(scheduled_at) if scheduled_at else None
     post.updated_at = utcnow()
     record(actor, "post.edit", "post", post.id, department_id=post.department_id)
     if post.held_at is None:
@@ -248,7 +128,7 @@ def edit_draft(actor: User, post: Post, *, body: str, category: str, major: bool
 
 def submit_post(actor: User, post: Post) -> Post:
     """The author hands the draft to review; a department without review publishes it."""
-    _guard_edit(actor, post)
+    guard_edit(actor, post)
     if post.scheduled_at is not None and post.scheduled_at <= utcnow():
         post.scheduled_at = None  # the time asked for has passed: publish on approval
     post.updated_at = utcnow()
@@ -271,8 +151,8 @@ def approve_post(actor: User, post: Post, *, secrecy_checked: bool) -> Post:
     """
     if post.state == PostState.PENDING_FINAL:
         return final_approve(actor, post, secrecy_checked=secrecy_checked)
-    _guard_approve(actor, post)
-    _require_secrecy(secrecy_checked)
+    guard_approve(actor, post)
+    require_secrecy(secrecy_checked)
     final = post.major and actor.is_dept_head
     _decide(actor, post, Decision.FINAL_APPROVE if final else Decision.APPROVE, secrecy_checked=True)
     record(actor, "post.approve", "post", post.id, department_id=post.department_id,
@@ -288,8 +168,8 @@ def approve_post(actor: User, post: Post, *, secrecy_checked: bool) -> Post:
 
 def final_approve(actor: User, post: Post, *, secrecy_checked: bool) -> Post:
     """The department head approves a major post for publication."""
-    _guard_final(actor, post)
-    _require_secrecy(secrecy_checked)
+    guard_final(actor, post)
+    require_secrecy(secrecy_checked)
     _decide(actor, post, Decision.FINAL_APPROVE, secrecy_checked=True)
     record(actor, "post.final_approve", "post", post.id, department_id=post.department_id,
            secrecy_checked=True)
@@ -300,8 +180,8 @@ def final_approve(actor: User, post: Post, *, secrecy_checked: bool) -> Post:
 def fast_track_publish(actor: User, post: Post, *, secrecy_checked: bool,
                        pin_until: datetime | None = None) -> Post:
     """Emergency information or a rumour rebuttal: the head's one approval publishes now."""
-    _guard_fast_track(actor, post)
-    _require_secrecy(secrecy_checked)
+    guard_fast_track(actor, post)
+    require_secrecy(secrecy_checked)
     _decide(actor, post, Decision.FAST_TRACK, secrecy_checked=True)
     record(actor, "post.fast_track", "post", post.id, department_id=post.department_id,
            secrecy_checked=True)
@@ -315,8 +195,8 @@ def fast_track_publish(actor: User, post: Post, *, secrecy_checked: bool,
 
 def return_post(actor: User, post: Post, *, comment: str) -> Post:
     """A reviewer sends the post back to its author as a draft, saying why."""
-    _guard_return(actor, post)
-    text = _reason(comment, "comment_required", _("退回时请说明理由。"))
+    guard_return(actor, post)
+    text = clean_reason(comment, "comment_required", _("退回时请说明理由。"))
     post.state = PostState.DRAFT
     post.published_at = None
     post.updated_at = utcnow()
@@ -334,8 +214,8 @@ def schedule_post(actor: User, post: Post, at: datetime) -> Post:
     last approval then schedules instead of publishing. An approved, scheduled
     post that is not public yet can be moved by a reviewer.
     """
-    _guard_schedule(actor, post)
-    at = _future(at)
+    guard_schedule(actor, post)
+    at = future_time(at)
     post.scheduled_at = at
     if post.state == PostState.SCHEDULED:
         post.published_at = at
@@ -361,75 +241,3 @@ def publish_due() -> int:
     return len(due)
 
 
-# -- after publication ----------------------------------------------------------------
-
-def withdraw_post(actor: User, post: Post, *, reason: str) -> Post:
-    """A reviewer withdraws a public post; a notice with the reason takes its place."""
-    _guard_withdraw(actor, post)
-    text = _reason(reason, "reason_required", _("撤回时请说明理由。"))
-    now = utcnow()
-    post.state = PostState.WITHDRAWN
-    post.withdrawn_at = now
-    post.withdraw_reason = text
-    post.timeline_pinned_until = None
-    post.dept_pinned_at = None
-    post.updated_at = now
-    record(actor, "post.withdraw", "post", post.id, department_id=post.department_id, reason=text)
-    return post
-
-
-def add_correction(actor: User, post: Post, *, body: str) -> Correction:
-    """Staff append a correction (更正) under a public post; the post stays as it was."""
-    _guard_correct(actor, post)
-    text = clean_post_body(body)
-    row = Correction(post_id=post.id, author_id=actor.id, body=text, body_html=render_html(text),
-                     created_at=utcnow())
-    db.session.add(row)
-    db.session.flush()
-    record(actor, "post.correct", "post", post.id, department_id=post.department_id,
-           correction_id=row.id)
-    return row
-
-
-def pin_post(actor: User, post: Post) -> Post:
-    """Pin a post to the top of its department's page; the one pinned before is unpinned."""
-    _guard_withdraw(actor, post)  # the same right: a reviewer, on a public post
-    current = db.session.scalar(sa.select(Post).where(
-        Post.department_id == post.department_id, Post.dept_pinned_at.is_not(None)))
-    if current is not None and current.id != post.id:
-        current.dept_pinned_at = None
-        db.session.flush()  # the unique index allows one pin per department
-        record(actor, "post.unpin", "post", current.id, department_id=current.department_id)
-    post.dept_pinned_at = utcnow()
-    record(actor, "post.pin", "post", post.id, department_id=post.department_id)
-    return post
-
-
-def unpin_post(actor: User, post: Post) -> Post:
-    _require_reviewer(actor, post)
-    if post.dept_pinned_at is None:
-        raise Conflict(_("该微博没有置顶。"), "not_pinned")
-    post.dept_pinned_at = None
-    record(actor, "post.unpin", "post", post.id, department_id=post.department_id)
-    return post
-
-
-def pin_to_timeline(actor: User, post: Post, until: datetime) -> Post:
-    """Keep a fast-track post at the top of the public timeline until ``until``."""
-    _guard_pin_timeline(actor, post)
-    until = _future(until)
-    if until - utcnow() > MAX_TIMELINE_PIN:
-        raise Invalid(_("首页置顶不能超过%(n)d天。", n=MAX_TIMELINE_PIN.days), "pin_too_long")
-    post.timeline_pinned_until = until
-    record(actor, "post.pin_timeline", "post", post.id, department_id=post.department_id,
-           until=until.isoformat())
-    return post
-
-
-def unpin_from_timeline(actor: User, post: Post) -> Post:
-    _require_reviewer(actor, post)
-    if post.timeline_pinned_until is None:
-        raise Conflict(_("该微博没有在首页置顶。"), "not_pinned")
-    post.timeline_pinned_until = None
-    record(actor, "post.unpin_timeline", "post", post.id, department_id=post.department_id)
-    return post

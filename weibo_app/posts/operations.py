@@ -1,20 +1,17 @@
-"""Verb-named state changes of a post."""
+"""What a post's text and category must be, for every path that writes one.
+
+The post's state changes are in ``lifecycle`` (to publication) and ``amend``
+(after it).
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask_babel import gettext as _
 
-from ..audit.log import record
-from ..core import signals
-from ..core.clock import utcnow
-from ..core.exceptions import Forbidden, Invalid
-from ..core.extensions import db
+from ..core.exceptions import Invalid
 from ..core.settings import get_setting
-from ..core.text import normalize, render_html, weibo_length
-from ..models import Category, Post, PostState, User
-from ..moderation.operations import hold_if_sensitive
+from ..core.text import normalize, weibo_length
+from ..models import Category
 
 
 def clean_post_body(raw: str | None) -> str:
@@ -33,40 +30,3 @@ def parse_category(raw: str | None) -> Category:
         return Category(raw)
     except ValueError:
         raise Invalid(_("未知的分类。"), "invalid_category") from None
-
-
-def create_post(author: User, *, body: str, category: str, major: bool = False) -> Post:
-    """Staff write a post: a draft where the department reviews, else published at once."""
-    if not author.is_staff:
-        raise Forbidden(_("只有部门工作人员可以发布微博。"), "staff_only")
-    text = clean_post_body(body)
-    now = utcnow()
-    post = Post(
-        department_id=author.department_id,
-        author_id=author.id,
-        body=text,
-        body_html=render_html(text),
-        category=parse_category(category),
-        major=bool(major),
-        state=PostState.DRAFT,
-        created_at=now,
-        updated_at=now,
-    )
-    db.session.add(post)
-    db.session.flush()
-    record(author, "post.create", "post", post.id, department_id=post.department_id)
-    hold_if_sensitive(post)
-    if not author.department.review_required:
-        publish_post(author, post)
-    return post
-
-
-def publish_post(actor: User | None, post: Post, at: datetime | None = None) -> Post:
-    """Make a post public now (or as of ``at``: a scheduled post keeps its own time)."""
-    now = utcnow()
-    post.state = PostState.PUBLISHED
-    post.published_at = at or now
-    post.updated_at = now
-    record(actor, "post.publish", "post", post.id, department_id=post.department_id)
-    signals.post_published.send(post)
-    return post

@@ -15,7 +15,7 @@ from ..review.forms import DraftForm, aware
 from ..social.queries import followed_department_ids
 from ..threads.page_forms import ask_form
 from . import queries
-from .lifecycle import save_draft
+from .lifecycle import create_post
 from .pages import render_post_page
 from .view_counts import record_view
 
@@ -50,9 +50,9 @@ def compose():
     form = DraftForm()
     if form.validate_on_submit():
         try:
-            post = save_draft(current_user, body=form.body.data, category=form.category.data,
-                              major=form.major.data, scheduled_at=aware(form.scheduled_at.data),
-                              submit=not form.save.data)
+            post = create_post(current_user, body=form.body.data, category=form.category.data,
+                               major=form.major.data, scheduled_at=aware(form.scheduled_at.data),
+                               submit=not form.save.data)
             attach_images(current_user, form.images.data, post=post)
         except ServiceError as err:
             db.session.rollback()

@@ -1,1 +1,1 @@
-"""The publishing workflow under the open-government rules (分级审查, 保密审查, 留痕)."""
+"""The review queue: what waits for a decision, the workflow pages, archive and export. The rules and the steps themselves are in posts/ (rules, lifecycle, amend)."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
-import click
 from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -17,7 +16,7 @@ from ..dashboard.period import parse_period
 from ..departments.operations import get_department
 from ..models import Decision
 from ..permissions import acts_for
-from ..posts import lifecycle as ops
+from ..posts import amend, lifecycle, rules
 from ..posts.archive import export_records, require_export_right, to_csv
 from . import queries
 from .forms import (
@@ -33,7 +32,7 @@ from .forms import (
     aware,
 )
 
-bp = Blueprint("review", __name__, cli_group=None)
+bp = Blueprint("review", __name__)
 
 
 def _do(form, action: Callable[[], object], done: str, target: str, back: str | None = None):
@@ -87,7 +86,7 @@ def show(post_id: int):
         corrections=queries.corrections_for([post.id])[post.id],
         approve_form=ApproveForm(), fast_form=FastTrackForm(), return_form=ReturnForm(),
         schedule_form=ScheduleForm(), action_form=ActionForm(),
-        allowed=ops.allowed_actions(current_user, post),
+        allowed=rules.allowed_actions(current_user, post),
     )
 
 
@@ -101,7 +100,7 @@ def edit(post_id: int):
         form.scheduled_at.data = to_local(post.scheduled_at).replace(tzinfo=None)
     if form.validate_on_submit():
         try:
-            ops.edit_draft(current_user, post, body=form.body.data, category=form.category.data,
+            lifecycle.edit_draft(current_user, post, body=form.body.data, category=form.category.data,
                            major=form.major.data, scheduled_at=aware(form.scheduled_at.data),
                            submit=bool(form.submit.data))
         except ServiceError as err:
@@ -120,7 +119,7 @@ def edit(post_id: int):
 def submit(post_id: int):
     """The author submits a draft for review."""
     post = _staff_post(post_id)
-    return _do(ActionForm(), lambda: ops.submit_post(current_user, post), _("已提交。"),
+    return _do(ActionForm(), lambda: lifecycle.submit_post(current_user, post), _("已提交。"),
                url_for("review.index"))
 
 
@@ -130,7 +129,7 @@ def approve(post_id: int):
     """Approve (or give the final approval), confirming the confidentiality check."""
     post = _staff_post(post_id)
     form = ApproveForm()
-    return _do(form, lambda: ops.approve_post(current_user, post, secrecy_checked=form.secrecy_checked.data),
+    return _do(form, lambda: lifecycle.approve_post(current_user, post, secrecy_checked=form.secrecy_checked.data),
                _("已审核通过。"), url_for("review.index"), url_for("review.show", post_id=post.id))
 
 
@@ -143,7 +142,7 @@ def fast_track(post_id: int):
 
     def action():
         until = utcnow() + timedelta(hours=form.pin_hours.data) if form.pin_hours.data else None
-        ops.fast_track_publish(current_user, post, secrecy_checked=form.secrecy_checked.data, pin_until=until)
+        lifecycle.fast_track_publish(current_user, post, secrecy_checked=form.secrecy_checked.data, pin_until=until)
 
     return _do(form, action, _("已快速发布。"), url_for("review.index"), url_for("review.show", post_id=post.id))
 
@@ -154,7 +153,7 @@ def send_back(post_id: int):
     """Return the post to its author with a comment."""
     post = _staff_post(post_id)
     form = ReturnForm()
-    return _do(form, lambda: ops.return_post(current_user, post, comment=form.comment.data),
+    return _do(form, lambda: lifecycle.return_post(current_user, post, comment=form.comment.data),
                _("已退回。"), url_for("review.index"), url_for("review.show", post_id=post.id))
 
 
@@ -164,7 +163,7 @@ def schedule(post_id: int):
     """Set the time the post goes public."""
     post = _staff_post(post_id)
     form = ScheduleForm()
-    return _do(form, lambda: ops.schedule_post(current_user, post, aware(form.at.data)),
+    return _do(form, lambda: lifecycle.schedule_post(current_user, post, aware(form.at.data)),
                _("已设定发布时间。"), url_for("review.show", post_id=post.id))
 
 
@@ -176,7 +175,7 @@ def withdraw(post_id: int):
     """A reviewer withdraws a public post, with a reason shown in its place."""
     post = _staff_post(post_id)
     form = WithdrawForm()
-    return _do(form, lambda: ops.withdraw_post(current_user, post, reason=form.reason.data),
+    return _do(form, lambda: amend.withdraw_post(current_user, post, reason=form.reason.data),
                _("已撤回。"), url_for("posts.detail", post_id=post.id))
 
 
@@ -186,7 +185,7 @@ def correct(post_id: int):
     """Staff append a correction under a public post."""
     post = _staff_post(post_id)
     form = CorrectionForm()
-    return _do(form, lambda: ops.add_correction(current_user, post, body=form.body.data),
+    return _do(form, lambda: amend.add_correction(current_user, post, body=form.body.data),
                _("更正已发布。"), url_for("posts.detail", post_id=post.id))
 
 
@@ -195,7 +194,7 @@ def correct(post_id: int):
 def pin(post_id: int):
     """Pin the post to the top of its department's page."""
     post = _staff_post(post_id)
-    return _do(ActionForm(), lambda: ops.pin_post(current_user, post), _("已置顶。"),
+    return _do(ActionForm(), lambda: amend.pin_post(current_user, post), _("已置顶。"),
                url_for("posts.detail", post_id=post.id))
 
 
@@ -204,7 +203,7 @@ def pin(post_id: int):
 def unpin(post_id: int):
     """Take the pin off the department page."""
     post = _staff_post(post_id)
-    return _do(ActionForm(), lambda: ops.unpin_post(current_user, post), _("已取消置顶。"),
+    return _do(ActionForm(), lambda: amend.unpin_post(current_user, post), _("已取消置顶。"),
                url_for("posts.detail", post_id=post.id))
 
 
@@ -214,7 +213,7 @@ def pin_timeline(post_id: int):
     """Keep a fast-track post at the top of the public timeline for some hours."""
     post = _staff_post(post_id)
     form = TimelinePinForm()
-    return _do(form, lambda: ops.pin_to_timeline(current_user, post, utcnow() + timedelta(hours=form.hours.data)),
+    return _do(form, lambda: amend.pin_to_timeline(current_user, post, utcnow() + timedelta(hours=form.hours.data)),
                _("已在首页置顶。"), url_for("posts.detail", post_id=post.id))
 
 
@@ -223,7 +222,7 @@ def pin_timeline(post_id: int):
 def unpin_timeline(post_id: int):
     """End the timeline pin early."""
     post = _staff_post(post_id)
-    return _do(ActionForm(), lambda: ops.unpin_from_timeline(current_user, post), _("已取消首页置顶。"),
+    return _do(ActionForm(), lambda: amend.unpin_from_timeline(current_user, post), _("已取消首页置顶。"),
                url_for("posts.detail", post_id=post.id))
 
 
@@ -266,11 +265,3 @@ def export_csv(slug: str):
     name = f"{department.slug}-{period.first_day.isoformat()}-{period.end_day.isoformat()}.csv"
     return Response("\ufeff" + to_csv(records), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
-
-
-@bp.cli.command("publish-due")
-def publish_due_cmd() -> None:
-    """Mark scheduled posts whose time has come as published (run from cron)."""
-    n = ops.publish_due()
-    db.session.commit()
-    click.echo(f"{n} scheduled posts published")
