@@ -1,1 +1,4 @@
-"""The review queue: what waits for a decision, the workflow pages, archive and export. The rules and the steps themselves are in posts/ (rules, lifecycle, amend)."""
+"""The review queue: what waits for a decision, the workflow pages, archive and export.
+
+The rules and the steps themselves are in posts/ (rules, lifecycle, amend).
+"""
