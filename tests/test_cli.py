@@ -131,3 +131,47 @@ def test_bad_input_is_refused_clearly(app, runner, make, args, message):
     assert "Traceback" not in result.output
     db.session.rollback()
     assert counts() == before
+
+
+def test_seed_demo_refuses_a_database_with_other_users(app, runner, make):
+    make.user(username="wangfang")
+    make.user(username="lilei")
+    before = counts()
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 1, result.output
+    assert "refusing to load the demo" in result.output
+    assert "2 user(s)" in result.output and "wangfang, lilei" in result.output
+    assert "--force" in result.output
+    assert "Traceback" not in result.output and "demo data loaded" not in result.output
+    db.session.rollback()
+    assert counts() == before
+
+
+def test_seed_demo_with_force_loads_beside_other_users_then_adds_nothing(app, runner, make):
+    make.user(username="wangfang")
+    result = runner.invoke(args=["seed-demo", "--force"])
+    assert result.exit_code == 0, result.output
+    assert "demo data loaded" in result.output
+    db.session.expire_all()
+    loaded = counts()
+    assert loaded["Department"] >= 5 and loaded["Post"] > 0
+    assert db.session.scalar(sa.select(User.id).where(User.username == "wangfang")) is not None
+    # The demo is there now: a second run, with or without --force, adds nothing.
+    for args in (["seed-demo"], ["seed-demo", "--force"]):
+        again = runner.invoke(args=args)
+        assert again.exit_code == 0, again.output
+        assert "already present" in again.output
+        db.session.expire_all()
+        assert counts() == loaded
+
+
+def test_seed_demo_with_force_stops_cleanly_on_a_name_the_demo_needs(app, runner, make):
+    """A real account called "admin" clashes with the demo's: a clear message, nothing added."""
+    make.user(Role.ADMIN, username="admin")
+    before = counts()
+    result = runner.invoke(args=["seed-demo", "--force"])
+    assert result.exit_code == 1, result.output
+    assert "该用户名已被使用。" in result.output
+    assert "Traceback" not in result.output
+    db.session.rollback()
+    assert counts() == before

@@ -60,11 +60,27 @@ def register(app: Flask) -> None:
         click.echo(f"user {user.username} ({user.role}) created")
 
     @app.cli.command("seed-demo")
-    def seed_demo_cmd() -> None:
-        """A realistic demo: departments, staff, residents, posts, threads, answers."""
-        from .demo import DEMO_LOGINS, seed_demo
+    @click.option("--force", is_flag=True,
+                  help="load the demo even though the database holds users the demo did not make")
+    def seed_demo_cmd(force: bool) -> None:
+        """A realistic demo: departments, staff, residents, posts, threads, answers.
 
-        created = seed_demo()
+        Meant for an empty database: it refuses one that already holds other users.
+        """
+        from .demo import DEMO_LOGINS, DemoRefused, seed_demo
+
+        try:
+            created = seed_demo(force=force)
+        except DemoRefused as refused:
+            db.session.rollback()
+            shown = ", ".join(refused.usernames) + (", ..." if refused.total > len(refused.usernames) else "")
+            raise click.ClickException(
+                f"refusing to load the demo: this database already holds {refused.total} user(s) "
+                f"the demo did not make ({shown}). The demo adds accounts with a published password "
+                "and invented posts. Use an empty database, or pass --force to load it anyway."
+            ) from None
+        except ServiceError as err:  # --force on a database whose names clash with the demo's
+            _fail(err)
         db.session.commit()
         click.echo("demo data loaded" if created else "demo data already present; nothing added")
         click.echo("demo logins (username / password):")

@@ -73,12 +73,59 @@ ANSWERS = ["您好，您反映的问题已收到，我们已安排工作人员�
            "感谢您的建议，我们已转相关科室研究，后续将通过本平台公开办理结果。",
            "您好，问题已处理完毕，如仍有疑问请继续留言。"]
 FOLLOW_UPS = ["请问具体什么时候能处理好？", "还是没有人来，麻烦再催一下。", "材料都带齐了还是不行，怎么办？"]
+RESIDENTS = 36
 
 
-def seed_demo(days: int = 60, seed: int = 2026) -> bool:
-    """Load the demo once; returns False when it is already there."""
-    if db.session.scalar(sa.select(Department.id).where(Department.slug == "county")):
+def _staff_username(slug: str) -> str:
+    return f"{slug.split('-')[0]}_staff"
+
+
+def _resident_username(i: int) -> str:
+    return f"resident{i:02d}"
+
+
+#: Every account the demo makes: anyone else is a real user of this database.
+DEMO_USERNAMES = frozenset(
+    [_staff_username(slug) for slug, *_rest in DEPARTMENTS]
+    + ["jiaoyu_review", "jiaoyu_head", "ducha", "admin"]
+    + [_resident_username(i) for i in range(1, RESIDENTS + 1)]
+)
+
+
+class DemoRefused(Exception):
+    """The database holds accounts the demo did not make: loading it there needs ``force``."""
+
+    def __init__(self, usernames: list[str], total: int) -> None:
+        super().__init__(f"{total} users not from the demo")
+        self.usernames = usernames  # a few, for the message
+        self.total = total
+
+
+def demo_present() -> bool:
+    return db.session.scalar(sa.select(Department.id).where(Department.slug == "county")) is not None
+
+
+def other_users(limit: int = 5) -> tuple[list[str], int]:
+    """Accounts the demo did not make: (a few usernames, how many there are)."""
+    clause = User.username.not_in(DEMO_USERNAMES)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(User).where(clause))
+    names = list(db.session.scalars(sa.select(User.username).where(clause).order_by(User.id).limit(limit)))
+    return names, total
+
+
+def seed_demo(days: int = 60, seed: int = 2026, *, force: bool = False) -> bool:
+    """Load the demo once; returns False when it is already there.
+
+    The demo publishes its password and fills the site with invented posts, so
+    it is meant for an empty database: where there are users it did not make,
+    it raises ``DemoRefused`` unless ``force`` is given.
+    """
+    if demo_present():
         return False
+    if not force:
+        names, total = other_users()
+        if total:
+            raise DemoRefused(names, total)
     rng = random.Random(seed)
     now = utcnow()
     start = now - timedelta(days=days)
@@ -88,13 +135,14 @@ def seed_demo(days: int = 60, seed: int = 2026) -> bool:
             depts[slug] = create_department(slug, name, parent, review_required=slug != "county")
             speed[slug] = hours
         for slug in depts:
-            staff[slug] = create_user(f"{slug.split('-')[0]}_staff", PASSWORD, Role.STAFF, slug,
+            staff[slug] = create_user(_staff_username(slug), PASSWORD, Role.STAFF, slug,
                                       display_name=f"{depts[slug].name}工作人员")
         reviewer = create_user("jiaoyu_review", PASSWORD, Role.REVIEWER, "jiaoyu", display_name="教育局分管领导")
         create_user("jiaoyu_head", PASSWORD, Role.DEPT_HEAD, "jiaoyu", display_name="教育局局长")
         create_user("ducha", PASSWORD, Role.SUPERVISOR, "county", display_name="县政务公开办")
         create_user("admin", PASSWORD, Role.ADMIN, display_name="系统管理员")
-        residents = [create_user(f"resident{i:02d}", PASSWORD, display_name=f"居民{i:02d}") for i in range(1, 37)]
+        residents = [create_user(_resident_username(i), PASSWORD, display_name=f"居民{i:02d}")
+                     for i in range(1, RESIDENTS + 1)]
 
     for resident in residents:
         for slug in rng.sample(list(depts), 3):
