@@ -37,6 +37,7 @@ from .rules import (
     require_secrecy,
 )
 
+
 # -- helpers --------------------------------------------------------------------------
 
 def publish_post(actor: User | None, post: Post, at: datetime | None = None) -> Post:
