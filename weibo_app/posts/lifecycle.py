@@ -37,7 +37,6 @@ from .rules import (
     require_secrecy,
 )
 
-
 # -- helpers --------------------------------------------------------------------------
 
 def publish_post(actor: User | None, post: Post, at: datetime | None = None) -> Post:
