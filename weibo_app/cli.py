@@ -86,3 +86,10 @@ def register(app: Flask) -> None:
 
         click.echo(f"weibo_app is serving at http://{host}:{port}/  (Ctrl+C to stop)")
         serve(app, host=host, port=port, threads=threads)
+
+    @app.cli.command("purge-idempotency-keys")
+    def purge_idempotency_cmd() -> None:
+        """Delete stored API answers older than IDEMPOTENCY_KEY_HOURS (cron; claims also purge)."""
+        from .api.idempotency import purge_expired
+
+        click.echo(f"{purge_expired(app)} idempotency keys purged")
