@@ -93,3 +93,28 @@ def register(app: Flask) -> None:
         from .api.idempotency import purge_expired
 
         click.echo(f"{purge_expired(app)} idempotency keys purged")
+
+    @app.cli.command("backup")
+    @click.argument("path", required=False)
+    def backup_cmd(path: str | None) -> None:
+        """Back the database up (SQLite online backup, PostgreSQL pg_dump -Fc); default instance/backups/."""
+        from .backup import BackupError, backup
+
+        try:
+            written = backup(path)
+        except BackupError as err:
+            raise click.ClickException(str(err)) from err
+        click.echo(f"backup written to {written}")
+
+    @app.cli.command("restore")
+    @click.argument("path")
+    @click.confirmation_option(prompt="Replace every row of the database by the backup?")
+    def restore_cmd(path: str) -> None:
+        """Replace the database by a backup made with ``flask backup`` (stop the site first)."""
+        from .backup import BackupError, restore
+
+        try:
+            restore(path)
+        except BackupError as err:
+            raise click.ClickException(str(err)) from err
+        click.echo(f"database restored from {path}")
