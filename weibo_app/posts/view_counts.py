@@ -228,22 +228,27 @@ class ViewCounter:
         A batch is released from its buffer only after its commit; a failed
         batch goes back (memory) or stays (Redis) for the next flush.
         """
-        written = 0
+        written, failure = 0, None
         batches = self.buffer.take()
-        for i, batch in enumerate(batches):
+        for batch in batches:
             try:
                 if batch.key is None or _claim(batch.key):
                     _upsert(batch.counts)
-                    written += sum(batch.counts.values())
+                    n = sum(batch.counts.values())
+                else:
+                    n = 0  # committed before a crash: only its key was left to delete
                 db.session.commit()
-            except Exception:
+            except Exception as err:  # noqa: BLE001 - one bad batch must not hold up the others
                 db.session.rollback()
-                for unapplied in batches[i:]:
-                    unapplied.restore()
-                raise
+                batch.restore()
+                failure = failure or err
+                continue
+            written += n
             batch.done()
         if any(b.key for b in batches):
             _forget_old_batches()
+        if failure is not None:
+            raise failure
         return written
 
     def _ensure_thread(self) -> None:
