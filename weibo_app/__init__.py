@@ -68,6 +68,8 @@ def configure_settings(app: Flask, config: Mapping[str, Any] | None) -> None:
         raise RuntimeError("SECRET_KEY must be set when HTTPS is on (see README: Configuration)")
     if app.config.get("REDIS_URL") and app.config["RATELIMIT_STORAGE_URI"] == "memory://":
         app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
+        # A Redis that hangs gives up within a second instead of holding the request.
+        app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"socket_connect_timeout": 1, "socket_timeout": 1})
 
 
 def configure_proxy(app: Flask) -> None:

@@ -106,3 +106,35 @@ def register(app: Flask) -> None:
 
         click.echo(f"weibo_app is serving at http://{host}:{port}/  (Ctrl+C to stop)")
         serve(app, host=host, port=port, threads=threads)
+
+    @app.cli.command("purge-idempotency-keys")
+    def purge_idempotency_cmd() -> None:
+        """Delete stored API answers older than IDEMPOTENCY_KEY_HOURS (cron; claims also purge)."""
+        from .api.idempotency import purge_expired
+
+        click.echo(f"{purge_expired(app)} idempotency keys purged")
+
+    @app.cli.command("backup")
+    @click.argument("path", required=False)
+    def backup_cmd(path: str | None) -> None:
+        """Back the database up (SQLite online backup, PostgreSQL pg_dump -Fc); default instance/backups/."""
+        from .backup import BackupError, backup
+
+        try:
+            written = backup(path)
+        except BackupError as err:
+            raise click.ClickException(str(err)) from err
+        click.echo(f"backup written to {written}")
+
+    @app.cli.command("restore")
+    @click.argument("path")
+    @click.confirmation_option(prompt="Replace every row of the database by the backup?")
+    def restore_cmd(path: str) -> None:
+        """Replace the database by a backup made with ``flask backup`` (stop the site first)."""
+        from .backup import BackupError, restore
+
+        try:
+            restore(path)
+        except BackupError as err:
+            raise click.ClickException(str(err)) from err
+        click.echo(f"database restored from {path}")

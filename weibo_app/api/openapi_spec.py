@@ -335,6 +335,25 @@ def _paths() -> dict[str, dict]:
     }
 
 
+#: A header every write accepts (see weibo_app/api/idempotency.py).
+IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key", "in": "header", "required": False,
+    "description": "Send a write again with the same key (per account, 24 hours) to get the first "
+                   "answer back instead of a second write; another request under a used key is 422, "
+                   "one still running 409. Replays carry Idempotent-Replayed: true.",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"},
+}
+WRITE_METHODS = ("post", "put", "patch", "delete")
+
+
+def _with_common_headers(paths: dict[str, dict]) -> dict[str, dict]:
+    for item in paths.values():
+        for method, op in item.items():
+            if method in WRITE_METHODS and op.get("security") != [{"basicAuth": []}]:
+                op["parameters"] = [*op.get("parameters", []), copy.deepcopy(IDEMPOTENCY_KEY)]
+    return paths
+
+
 def build_spec() -> dict[str, Any]:
     """The whole document (a fresh dict each call, so nobody can change the served one)."""
     return {
@@ -345,7 +364,7 @@ def build_spec() -> dict[str, Any]:
             "description": "政务微博与群众留言平台的 JSON 接口。Errors are "
                            '{"error": {"code", "message"}}; times are ISO 8601 with an offset.',
         },
-        "paths": _paths(),
+        "paths": _with_common_headers(_paths()),
         "components": {
             "schemas": copy.deepcopy(SCHEMAS),
             "securitySchemes": {

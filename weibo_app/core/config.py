@@ -74,6 +74,14 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_ENABLED": True,
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": True,
+    # Redis (limit storage) unreachable: count limits in process memory (logged once when
+    # it goes and once when it is back, re-checked with back-off) rather than answer 500.
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+    "RATELIMIT_SWALLOW_ERRORS": True,
+    # Post views wait in process memory while Redis is down; Redis is retried this often.
+    "VIEWS_REDIS_RETRY_SECONDS": 5,
+    # API writes with an Idempotency-Key header: answers kept this long (hours) for replay.
+    "IDEMPOTENCY_KEY_HOURS": 24,
 }
 
 ENV_PREFIX = "WEIBO_"

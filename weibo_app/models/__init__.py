@@ -7,6 +7,7 @@ from .media import Image
 from .moderation import Flag, FlagReason, FlagResolution, SensitiveWord
 from .notification import Notification
 from .post import Category, Post, PostState
+from .resilience import IdempotencyKey, ViewBatch
 from .review import Correction, Decision, ReviewDecision
 from .setting import Setting
 from .social import Follow, Like, PostViewDaily, Repost
@@ -27,6 +28,7 @@ __all__ = [
     "FlagResolution",
     "Follow",
     "HolidayOverride",
+    "IdempotencyKey",
     "Image",
     "Like",
     "NoticeState",
@@ -48,4 +50,5 @@ __all__ = [
     "ThreadKind",
     "ThreadState",
     "User",
+    "ViewBatch",
 ]
