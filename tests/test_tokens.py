@@ -152,3 +152,13 @@ def test_the_tokens_page_refuses_bad_input(client, make, login):
 def test_the_tokens_page_needs_a_login(client):
     resp = client.get("/auth/tokens")
     assert resp.status_code == 302 and "/auth/login" in resp.headers["Location"]
+
+
+def test_a_bearer_token_does_not_open_the_account_pages(client, make):
+    user = make.user()
+    token = _new(client, user).get_json()["token"]
+    resp = client.get("/auth/tokens", headers=_bearer(token))
+    assert resp.status_code == 302 and "/auth/login" in resp.headers["Location"]
+    resp = client.post("/auth/tokens", data={"name": "outlives the first"}, headers=_bearer(token))
+    assert resp.status_code == 302
+    assert db.session.scalar(db.select(db.func.count(ApiToken.id))) == 1

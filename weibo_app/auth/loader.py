@@ -2,9 +2,10 @@
 
 A session and a remember cookie carry ``"<user id>:<session epoch>"``
 (``User.get_id``); once the account's epoch moves on (logout, password change,
-deactivation, "log out everywhere") the loader refuses them. A bearer token
-(``Authorization: Bearer``) goes through the request loader, so
-``current_user`` is the same in pages, the API and the rate limiter.
+deactivation, "log out everywhere") the loader refuses them. In the API a bearer
+token (``Authorization: Bearer``) goes through the request loader, and only it
+(see core/login.py), so ``current_user`` is the one answer to "who is asking"
+in pages, the API and the rate limiter.
 """
 
 from __future__ import annotations
@@ -43,8 +44,10 @@ def bearer_token() -> str | None:
 
 @login_manager.request_loader
 def load_user_from_request(req) -> User | None:
+    """Bearer tokens sign in to the API only: pages go by their session, so a token cannot
+    reach the account pages (where it could, say, mint tokens that outlive it)."""
     token = bearer_token()
-    if token is None:
+    if token is None or not login_manager.is_bearer_only():
         return None
     user = user_for_token(token)
     if user is None:
@@ -54,7 +57,7 @@ def load_user_from_request(req) -> User | None:
 
 def _load_bearer_user_first() -> None:
     """Resolve a bearer token as the request starts, before any view has written anything."""
-    if "Authorization" in request.headers:
+    if "Authorization" in request.headers and login_manager.is_bearer_only():
         _ = current_user.is_authenticated
 
 
