@@ -104,7 +104,7 @@ def configure_database(app: Flask) -> None:
 
 
 def configure_extensions(app: Flask) -> None:
-    from .auth import loader  # noqa: F401  (registers the user loader)
+    from .auth import loader  # registers the user and request loaders
     from .core import i18n
 
     db.init_app(app)
