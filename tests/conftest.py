@@ -146,7 +146,7 @@ def login(client):
         with client.application.test_request_context(environ_base=client.environ_base):
             ident = _create_identifier()
         with client.session_transaction() as sess:
-            sess["_user_id"] = str(user.id)
+            sess["_user_id"] = user.get_id()  # "<id>:<session epoch>"
             sess["_fresh"] = True
             sess["_id"] = ident
         return client

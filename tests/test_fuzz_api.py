@@ -13,7 +13,7 @@ from schemathesis.checks import not_a_server_error
 from sqlalchemy.pool import StaticPool
 
 from weibo_app import create_app
-from weibo_app.auth.operations import issue_token
+from weibo_app.auth.tokens import issue_token
 from weibo_app.core.extensions import db
 from weibo_app.models import Role
 from weibo_app.supervision.operations import issue_notice

@@ -83,3 +83,16 @@ def test_errors_and_posts_are_not_cached(app, client, make):
     post = make.post()
     assert "X-Page-Cache" not in client.get(f"/p/{post.id}").headers  # counts a view each time
     db.session.commit()
+
+
+def test_a_waiting_flash_or_a_remember_cookie_skips_the_cache(app, client, make):
+    make.post(department=make.department(), body="第一条微博")
+    assert client.get("/").headers["X-Page-Cache"] == "miss"
+    assert client.get("/").headers["X-Page-Cache"] == "hit"
+    with client.session_transaction() as sess:
+        sess["_flashes"] = [("success", "已退出登录")]
+    shown = client.get("/")
+    assert "X-Page-Cache" not in shown.headers and "已退出登录" in shown.get_data(as_text=True)
+    assert "已退出登录" not in client.get("/").get_data(as_text=True)  # shown once, and not stored
+    client.set_cookie("remember_token", "1:0|not-checked-here", domain="localhost")
+    assert "X-Page-Cache" not in client.get("/").headers

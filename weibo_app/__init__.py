@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 
 from flask import Flask
@@ -63,13 +64,29 @@ def configure_settings(app: Flask, config: Mapping[str, Any] | None) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = config_module.normalise_database_url(
         app.config["SQLALCHEMY_DATABASE_URI"]
     )
-    if app.config.get("HTTPS") and app.config["SECRET_KEY"] == config_module.DEFAULTS["SECRET_KEY"]:
-        # Served to the public with the published development key, anyone could forge a session.
-        raise RuntimeError("SECRET_KEY must be set when HTTPS is on (see README: Configuration)")
+    configure_secret_key(app)
     if app.config.get("REDIS_URL") and app.config["RATELIMIT_STORAGE_URI"] == "memory://":
         app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
         # A Redis that hangs gives up within a second instead of holding the request.
         app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"socket_connect_timeout": 1, "socket_timeout": 1})
+
+
+def configure_secret_key(app: Flask) -> None:
+    """A configured SECRET_KEY, else the one kept in ``instance/secret_key`` (made on first start)."""
+    from pathlib import Path
+
+    from .core import secretkey
+
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = secretkey.load_or_create(Path(app.instance_path) / "secret_key")
+    if app.config["SECRET_KEY"] in secretkey.PUBLISHED_KEYS:
+        # A key anyone can read lets anyone forge a session.
+        raise RuntimeError("SECRET_KEY is a published value: set another or unset it (see README: Configuration)")
+    cap = timedelta(days=30)
+    duration = app.config.get("REMEMBER_COOKIE_DURATION") or cap
+    if not isinstance(duration, timedelta):
+        duration = timedelta(seconds=int(duration))
+    app.config["REMEMBER_COOKIE_DURATION"] = min(duration, cap)
 
 
 def configure_proxy(app: Flask) -> None:
@@ -89,7 +106,7 @@ def configure_database(app: Flask) -> None:
 
 
 def configure_extensions(app: Flask) -> None:
-    from .auth import loader  # noqa: F401  (registers the user loader)
+    from .auth import loader  # registers the user and request loaders
     from .core import i18n
 
     db.init_app(app)
@@ -100,6 +117,7 @@ def configure_extensions(app: Flask) -> None:
         render_as_batch=True, include_name=alembic_include_name,
     )
     login_manager.init_app(app)
+    loader.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     limiter.init_app(app)

@@ -7,6 +7,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from ..audit.log import record
+from ..auth.tokens import revoke_all_tokens
 from ..core.exceptions import Conflict, Forbidden, Invalid
 from ..core.extensions import db
 from ..core.settings import EDITABLE, get_setting, set_setting
@@ -57,8 +58,9 @@ def set_active(actor: User, user: User, active: bool, reason: str = "") -> User:
     if user.active == active:
         return user
     user.active = active
-    if not active:  # a deactivated account keeps no working API token
-        user.api_token, user.api_token_expires_at = None, None
+    if not active:  # a deactivated account keeps no session, remember cookie or API token
+        user.end_sessions()
+        revoke_all_tokens(user)
     db.session.flush()
     record(actor, "user.activate" if active else "user.deactivate", "user", user.id,
            department_id=user.department_id, reason=reason or None)

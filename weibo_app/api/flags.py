@@ -2,6 +2,7 @@
 
 from flask import jsonify
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from ..core.exceptions import Invalid
 from ..core.extensions import db
@@ -9,7 +10,7 @@ from ..moderation import operations as mod
 from ..moderation.visibility import can_view
 from ..security.limits import flag_limit
 from . import bp
-from .auth import api_user, token_required
+from .auth import token_required
 from .payload import json_body, text_field
 from .serializers import iso
 
@@ -26,7 +27,7 @@ def create_flag():
         raise Invalid(_("target_type 必须是 post、thread 或 reply。"), "invalid_target_type")
     if not isinstance(target_id, int) or isinstance(target_id, bool):
         raise Invalid(_("字段 target_id 必须是整数。"), "invalid_type")
-    user = api_user()
+    user = current_user
     item = mod.get_item(target_type, target_id)
     flag = mod.flag_item(user, item, text_field(data, "reason", 20), text_field(data, "text", 500, required=False))
     db.session.commit()

@@ -2,6 +2,7 @@
 
 from flask import jsonify
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from ..core.clock import utcnow
 from ..core.exceptions import Forbidden
@@ -10,7 +11,7 @@ from ..models import SupervisionNotice
 from ..supervision import operations as ops
 from ..supervision import queries
 from . import bp
-from .auth import api_user, token_required
+from .auth import token_required
 from .payload import json_body, text_field
 from .serializers import iso
 
@@ -34,7 +35,7 @@ def notice_dict(notice: SupervisionNotice, now) -> dict:
 @token_required
 def list_notices():
     """Staff: their department's open notices, unacknowledged first; overseers: every notice in scope."""
-    user = api_user()
+    user = current_user
     if user.can_oversee:
         notices = queries.notices_in_scope(None if user.is_admin else user.supervised_department)
     elif user.is_staff:
@@ -51,6 +52,6 @@ def acknowledge_notice(notice_id: int):
     """Staff of the department acknowledge a notice: ``{response}``."""
     data = json_body()
     notice = queries.get_notice(notice_id)
-    ops.acknowledge_notice(api_user(), notice, text_field(data, "response", ops.BODY_MAX_CHARS))
+    ops.acknowledge_notice(current_user, notice, text_field(data, "response", ops.BODY_MAX_CHARS))
     db.session.commit()
     return jsonify(notice_dict(notice, utcnow()))

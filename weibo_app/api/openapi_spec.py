@@ -134,6 +134,20 @@ SCHEMAS: dict[str, Any] = {
             "closed_at": NULLABLE_TIME,
         },
     },
+    "ApiToken": {
+        "type": "object",
+        "required": ["id", "name", "created_at", "expires_at", "active"],
+        "description": "A token as listed: never its secret",
+        "properties": {
+            "id": {"type": "integer"},
+            "name": {"type": "string"},
+            "created_at": {"type": "string", "format": "date-time"},
+            "last_used_at": NULLABLE_TIME,
+            "expires_at": {"type": "string", "format": "date-time"},
+            "revoked_at": NULLABLE_TIME,
+            "active": {"type": "boolean", "description": "Neither revoked nor expired"},
+        },
+    },
     "LikeState": {
         "type": "object",
         "properties": {"post_id": {"type": "integer"}, "liked": {"type": "boolean"}, "likes": {"type": "integer"}},
@@ -205,14 +219,34 @@ BODY = _string(2000)
 SECRECY = {"type": "boolean", "description": "The confidentiality check (保密审查) was done"}
 
 
+def _new_token_op() -> dict:
+    """HTTP Basic in, a new named token out; the JSON body is optional. Earlier tokens keep working."""
+    op = _op(
+        "Exchange HTTP Basic credentials for a new bearer token (shown only in this answer)", ok="201",
+        auth="basic", errors=("400", "401", "422"), tag="auth",
+        body={"name": _string(60, description="Default: API 令牌"),
+              "days": {"type": "integer", "minimum": 1, "maximum": 365,
+                       "description": "Lifetime in days; default setting API_TOKEN_DAYS (90)"}},
+        schema={"type": "object", "required": ["token", "id", "name", "expires_at"], "properties": {
+            "token": {"type": "string"}, "id": {"type": "integer"}, "name": {"type": "string"},
+            "expires_at": {"type": "string", "format": "date-time"}}})
+    op["requestBody"]["required"] = False
+    return op
+
+
 def _paths() -> dict[str, dict]:
     p = PREFIX
     return {
         f"{p}/openapi.json": {"get": _op("This document", auth=None, errors=(), tag="meta")},
-        f"{p}/tokens": {"post": _op(
-            "Exchange HTTP Basic credentials for a bearer token", ok="201", auth="basic", errors=("401",),
-            schema={"type": "object", "required": ["token"], "properties": {"token": {"type": "string"}}},
-            tag="auth")},
+        f"{p}/tokens": {
+            "post": _new_token_op(),
+            "get": _op("The caller's tokens, newest first (revoked and expired ones included)", tag="auth",
+                       errors=("401",), schema={"type": "object", "properties": {
+                           "tokens": {"type": "array", "items": _ref("ApiToken")}}}),
+        },
+        f"{p}/tokens/{{token_id}}": {"delete": _op(
+            "Revoke one of the caller's tokens (404 for anyone else's)", tag="auth", errors=("401", "404"),
+            schema=_ref("ApiToken"), params=[_path("token_id")])},
         f"{p}/departments": {"get": _op(
             "Every department with slug, name and parent", auth=None, errors=(), tag="departments",
             schema={"type": "object", "properties": {"departments": {"type": "array", "items": _ref("Department")}}})},

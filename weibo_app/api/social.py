@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import jsonify, request
+from flask_login import current_user
 
 from ..core.extensions import db
 from ..departments.operations import get_department
@@ -13,13 +14,13 @@ from ..posts.queries import get_public_post
 from ..social import operations as ops
 from ..social import queries
 from . import bp
-from .auth import api_user, token_required
+from .auth import token_required
 from .payload import json_body, text_field
 from .serializers import iso, post_dict
 
 
 def _follow_state(dept) -> dict:
-    return {"department": dept.slug, "following": queries.is_following(api_user().id, dept.id),
+    return {"department": dept.slug, "following": queries.is_following(current_user.id, dept.id),
             "followers": queries.follower_count(dept.id)}
 
 
@@ -28,7 +29,7 @@ def _follow_state(dept) -> dict:
 def follow_department(slug: str):
     """Follow a department (idempotent)."""
     dept = get_department(slug)
-    ops.follow_department(api_user(), dept)
+    ops.follow_department(current_user, dept)
     db.session.commit()
     return jsonify(_follow_state(dept))
 
@@ -38,13 +39,13 @@ def follow_department(slug: str):
 def unfollow_department(slug: str):
     """Stop following a department (idempotent)."""
     dept = get_department(slug)
-    ops.unfollow_department(api_user(), dept)
+    ops.unfollow_department(current_user, dept)
     db.session.commit()
     return jsonify(_follow_state(dept))
 
 
 def _like_state(post) -> dict:
-    return {"post_id": post.id, "liked": bool(queries.liked_post_ids(api_user().id, [post.id])),
+    return {"post_id": post.id, "liked": bool(queries.liked_post_ids(current_user.id, [post.id])),
             "likes": queries.like_count(post.id)}
 
 
@@ -53,7 +54,7 @@ def _like_state(post) -> dict:
 def like_post(post_id: int):
     """Like a post (once per user)."""
     post = get_public_post(post_id)
-    ops.like_post(api_user(), post)
+    ops.like_post(current_user, post)
     db.session.commit()
     return jsonify(_like_state(post))
 
@@ -63,7 +64,7 @@ def like_post(post_id: int):
 def unlike_post(post_id: int):
     """Take a like back."""
     post = get_public_post(post_id)
-    ops.unlike_post(api_user(), post)
+    ops.unlike_post(current_user, post)
     db.session.commit()
     return jsonify(_like_state(post))
 
@@ -78,7 +79,7 @@ def repost_post(post_id: int):
     """Repost (转发) with an optional comment of at most 140 Weibo-counted characters."""
     data = json_body()
     post = get_public_post(post_id)
-    made = ops.repost_post(api_user(), post, text_field(data, "comment", 2000, required=False))
+    made = ops.repost_post(current_user, post, text_field(data, "comment", 2000, required=False))
     db.session.commit()
     return jsonify(repost_dict(made)), 201
 
@@ -98,7 +99,7 @@ def topic_posts(name: str):
 @token_required
 def list_notifications():
     """The caller's notifications, newest first, with the unread count."""
-    user = api_user()
+    user = current_user
     page = notification_queries.notifications_of(user.id, request.args.get("cursor"), 20)
     return jsonify({
         "unread": notification_queries.unread_count(user.id),
@@ -117,7 +118,7 @@ def read_notifications():
     """Mark ``{"ids": [...]}`` read, or all of them when no ids are given."""
     data = request.get_json(silent=True) or {}
     ids = data.get("ids") if isinstance(data, dict) else None
-    user = api_user()
+    user = current_user
     if ids is None:
         mark_all_read(user)
     else:

@@ -2,6 +2,7 @@
 
 from flask import jsonify
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from ..core.exceptions import Forbidden
 from ..core.extensions import db
@@ -12,7 +13,7 @@ from ..security.limits import reply_limit, thread_limit
 from ..threads import operations as ops
 from ..threads import queries
 from . import bp
-from .auth import api_user, token_required
+from .auth import token_required
 from .payload import bool_field, json_body, text_field
 from .serializers import thread_dict
 
@@ -36,7 +37,7 @@ def ask_department(slug: str):
     """Resident: a question on a department's message board."""
     department = get_department(slug)
     data = json_body()
-    thread = ops.open_thread(api_user(), body=text_field(data, "body", 2000),
+    thread = ops.open_thread(current_user, body=text_field(data, "body", 2000),
                              kind=text_field(data, "kind", 40), department=department,
                              anonymous=bool_field(data, "anonymous"))
     db.session.commit()
@@ -50,7 +51,7 @@ def ask_on_post(post_id: int):
     """Resident: open a thread on a post."""
     post = get_public_post(post_id)
     data = json_body()
-    thread = ops.open_thread(api_user(), body=text_field(data, "body", 2000),
+    thread = ops.open_thread(current_user, body=text_field(data, "body", 2000),
                              kind=text_field(data, "kind", 40), post=post,
                              anonymous=bool_field(data, "anonymous"))
     db.session.commit()
@@ -70,7 +71,7 @@ def reply(thread_id: int):
     """Staff: an official reply; the opener: a follow-up."""
     thread = queries.get_thread(thread_id)
     data = json_body()
-    answer = ops.reply_to_thread(api_user(), thread, text_field(data, "body", 2000))
+    answer = ops.reply_to_thread(current_user, thread, text_field(data, "body", 2000))
     db.session.commit()
     return held_or_created(thread_dict(_reloaded(thread_id)), answer)
 
@@ -80,7 +81,7 @@ def reply(thread_id: int):
 def dismiss(thread_id: int):
     """Staff: no answer needed, with a reason."""
     thread = queries.get_thread(thread_id)
-    ops.dismiss_thread(api_user(), thread, text_field(json_body(), "reason", 500))
+    ops.dismiss_thread(current_user, thread, text_field(json_body(), "reason", 500))
     db.session.commit()
     return jsonify(thread_dict(_reloaded(thread_id)))
 
@@ -92,7 +93,7 @@ def transfer(thread_id: int):
     thread = queries.get_thread(thread_id)
     data = json_body()
     target = get_department(text_field(data, "department", 60))
-    ops.transfer_thread(api_user(), thread, target, text_field(data, "reason", 500, required=False))
+    ops.transfer_thread(current_user, thread, target, text_field(data, "reason", 500, required=False))
     db.session.commit()
     return jsonify(thread_dict(_reloaded(thread_id)))
 
@@ -102,7 +103,7 @@ def transfer(thread_id: int):
 def rate(thread_id: int):
     """The opener rates the answer."""
     thread = queries.get_thread(thread_id)
-    ops.rate_thread(api_user(), thread, text_field(json_body(), "rating", 40))
+    ops.rate_thread(current_user, thread, text_field(json_body(), "rating", 40))
     db.session.commit()
     return jsonify(thread_dict(_reloaded(thread_id)))
 
@@ -111,7 +112,7 @@ def rate(thread_id: int):
 @token_required
 def inbox():
     """Staff: their department's awaiting threads, overdue first."""
-    user = api_user()
+    user = current_user
     if not user.is_staff:
         raise Forbidden(_("只有部门工作人员有待办留言。"), "staff_only")
     threads = queries.inbox(user.department_id)

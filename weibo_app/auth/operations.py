@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import functools
-import hashlib
 import re
 import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -72,6 +70,29 @@ LOCK_AFTER = 5
 LOCK_FOR = timedelta(minutes=15)
 
 
+def change_password(user: User, current: str, new: str) -> User:
+    """Set a new password (the current one must match); every other session of the account ends.
+
+    The caller starts this request's session again with the account's new identity.
+    """
+    if not check_password_hash(user.password_hash, current or ""):
+        raise Invalid(_("当前密码不正确。"), "wrong_password")
+    check_password_policy(new)
+    if check_password_hash(user.password_hash, new):
+        raise Invalid(_("新密码不能与当前密码相同。"), "same_password")
+    user.set_password(new)
+    user.end_sessions()
+    db.session.flush()
+    record(user, "user.password", "user", user.id, department_id=user.department_id)
+    return user
+
+
+def end_all_sessions(user: User) -> None:
+    """Log the account out everywhere: every session and remember cookie stops working."""
+    user.end_sessions()
+    db.session.flush()
+
+
 def authenticate(username: str, password: str) -> User | None:
     """The active account with these credentials, or None (never says which part was wrong).
 
@@ -80,13 +101,16 @@ def authenticate(username: str, password: str) -> User | None:
     answer. The caller commits in every case, so the count survives a failure.
     """
     user = db.session.scalar(sa.select(User).where(sa.func.lower(User.username) == username.strip().lower()))
-    if user is None or not user.active:
-        check_password_hash(_dummy_hash(), password)  # the same work, so timing tells nothing
+    # Exactly one password hash per attempt, whatever the outcome: an unknown, deactivated
+    # or locked account answers in the same time as a wrong password.
+    usable = user is not None and user.active
+    matches = check_password_hash(user.password_hash if usable else _dummy_hash(), password)
+    if not usable:
         return None
     now = utcnow()
     if user.locked_until is not None and user.locked_until > now:
         return None
-    if not user.check_password(password):
+    if not matches:
         user.failed_logins = (user.failed_logins or 0) + 1
         if user.failed_logins >= LOCK_AFTER:
             user.failed_logins = 0
@@ -104,21 +128,3 @@ def authenticate(username: str, password: str) -> User | None:
 def _dummy_hash() -> str:
     return generate_password_hash(secrets.token_hex(16))
 
-
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def issue_token(user: User) -> str:
-    """A fresh bearer token; only its digest is stored."""
-    token = secrets.token_urlsafe(32)
-    user.api_token = _digest(token)
-    user.api_token_expires_at = utcnow() + timedelta(hours=current_app.config["API_TOKEN_HOURS"])
-    return token
-
-
-def user_for_token(token: str) -> User | None:
-    user = db.session.scalar(sa.select(User).where(User.api_token == _digest(token)))
-    if user is None or not user.active or user.api_token_expires_at is None:
-        return None
-    return user if user.api_token_expires_at > utcnow() else None

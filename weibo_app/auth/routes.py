@@ -12,7 +12,7 @@ from ..core.exceptions import ServiceError
 from ..core.extensions import db
 from ..security.limits import login_limit, register_limit
 from .forms import EmptyForm, LoginForm, RegisterForm
-from .operations import authenticate, create_user
+from .operations import authenticate, create_user, end_all_sessions
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -26,6 +26,11 @@ def _safe_next(target: str | None) -> str:
 def _start_session(user, remember: bool = False) -> None:
     session.clear()  # a new session at login: nothing from before carries over
     login_user(user, remember=remember)
+
+
+def _end_session() -> None:
+    session.clear()
+    logout_user()  # after the clear: it marks the remember cookie for deletion
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -42,6 +47,7 @@ def login():
             form.password.errors.append(_("用户名或密码错误。"))
         else:
             _start_session(user, form.remember.data)
+            flash(_("已登录"), "success")
             return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form), 200 if not form.errors else 422
 
@@ -70,8 +76,18 @@ def register():
 
 @bp.post("/logout")
 def logout():
-    """Log out (POST with CSRF, so no link can log anyone out)."""
+    """Log out (POST with CSRF, so no link can log anyone out).
+
+    The account's session epoch moves on, so copies of this session and every
+    remember cookie of the account stop working too.
+    """
     if EmptyForm().validate_on_submit():
-        logout_user()
-        session.clear()
+        if current_user.is_authenticated:
+            end_all_sessions(current_user)
+            db.session.commit()
+        _end_session()
+        flash(_("已退出登录"), "success")
     return redirect(url_for("posts.timeline"))
+
+
+from . import account  # noqa: E402,F401  (the account pages: password, tokens)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,8 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 INSTANCE = ROOT / "instance"
 
 DEFAULTS: dict[str, Any] = {
-    "SECRET_KEY": "dev-only-change-me",
+    # None: a random key is made on first start and kept in instance/secret_key.
+    "SECRET_KEY": None,
     "SQLALCHEMY_DATABASE_URI": f"sqlite:///{INSTANCE / 'weibo.sqlite3'}",
     "SQLALCHEMY_ENGINE_OPTIONS": {},
     "TIMEZONE": "Asia/Shanghai",
@@ -56,7 +58,11 @@ DEFAULTS: dict[str, Any] = {
     "PAGE_CACHE_SECONDS": 10,
     "PAGE_CACHE_ENTRIES": 512,
     "PAGE_SIZE": 20,
-    "API_TOKEN_HOURS": 24,
+    # Bearer tokens expire after this many days unless their creator asks for fewer.
+    "API_TOKEN_DAYS": 90,
+    "API_TOKEN_MAX_DAYS": 365,
+    # "Remember me" lasts this long at most (a longer setting is cut to 30 days).
+    "REMEMBER_COOKIE_DURATION": timedelta(days=30),
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
     # Images: "local" keeps them in UPLOAD_DIR (default instance/uploads), or
     # "package.module:Class" names another storage (see weibo_app/media/storage.py).

@@ -74,7 +74,10 @@ class PageCache:
 
 
 def _anonymous() -> bool:
-    return "_user_id" not in session and "Authorization" not in request.headers
+    """No login (session, remember cookie or token) and no flash message waiting to be shown."""
+    remember = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    return ("_user_id" not in session and "_flashes" not in session and remember not in request.cookies
+            and "Authorization" not in request.headers)
 
 
 def _key() -> tuple:

@@ -13,10 +13,12 @@ from .setting import Setting
 from .social import Follow, Like, PostViewDaily, Repost
 from .supervision import NoticeState, SupervisionNotice
 from .thread import Rating, Reply, Thread, ThreadKind, ThreadState
+from .token import ApiToken
 from .topic import PostTopic
 from .user import STAFF_ROLES, Role, User
 
 __all__ = [
+    "ApiToken",
     "AppendOnlyError",
     "AuditLog",
     "Category",

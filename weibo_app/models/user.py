@@ -46,8 +46,9 @@ class User(UserMixin, db.Model):
     supervised_department_id: Mapped[int | None] = mapped_column(sa.ForeignKey("departments.id"))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    api_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
-    api_token_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Raised by logout, a password change, deactivation and "log out everywhere": every
+    # session and remember cookie carries the value it was made with and dies when it moves on.
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
     # Login throttling: failures in a row, and the lockout they caused.
     failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -62,6 +63,14 @@ class User(UserMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+    def get_id(self) -> str:
+        """Flask-Login's identity for the session and the remember cookie: "<id>:<epoch>"."""
+        return f"{self.id}:{self.session_epoch or 0}"
+
+    def end_sessions(self) -> None:
+        """Every session and remember cookie of this account stops working."""
+        self.session_epoch = (self.session_epoch or 0) + 1
 
     @property
     def is_active(self) -> bool:  # Flask-Login: deactivated accounts cannot log in

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from flask import has_request_context, request
+from flask import has_request_context
 from flask_login import current_user
 
 from ..core.text import render_public_html
@@ -25,13 +25,9 @@ Item = Post | Thread | Reply
 
 
 def current_viewer() -> User | None:
-    """The user looking: the bearer-token user in the API, the session user elsewhere."""
+    """The user looking (a session in pages, a bearer token in the API), or None."""
     if not has_request_context():
         return None
-    if request.path.startswith("/api/"):
-        from ..api.auth import api_user
-
-        return api_user()
     return current_user if current_user.is_authenticated else None
 
 

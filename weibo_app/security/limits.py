@@ -20,7 +20,6 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
 from ..core.clock import utcnow
-from ..core.exceptions import ServiceError
 from ..core.extensions import limiter
 
 #: Default figures; ``*_NEW`` apply during an account's first day.
@@ -28,6 +27,7 @@ LIMITS: dict[str, str] = {
     "LOGIN_ADDRESS": "20 per minute;100 per hour",
     "LOGIN_ACCOUNT": "10 per minute",
     "REGISTER": "5 per hour;20 per day",
+    "PASSWORD": "10 per hour",
     "THREAD": "10 per hour;50 per day",
     "THREAD_NEW": "3 per hour;10 per day",
     "THREAD_ADDRESS": "30 per hour",
@@ -51,17 +51,8 @@ def figure(name: str) -> str:
 # ----- who is asking -------------------------------------------------------
 
 def _account():
-    """The signed-in user (session or valid bearer token), or None."""
-    if current_user and current_user.is_authenticated:
-        return current_user
-    if request.blueprint == "api" or request.path.startswith("/api/"):
-        from ..api.auth import api_user
-
-        try:
-            return api_user()
-        except ServiceError:  # a bad token: the view itself answers 401
-            return None
-    return None
+    """The signed-in user (a session, or a bearer token in the API), or None."""
+    return current_user if current_user and current_user.is_authenticated else None
 
 
 def by_address() -> str:
@@ -136,6 +127,15 @@ _register = limiter.shared_limit(lambda: figure("REGISTER"), scope="register", k
                                  exempt_when=_not_post)
 
 
+_password = limiter.shared_limit(lambda: figure("PASSWORD"), scope="password", key_func=by_account,
+                                 exempt_when=_not_post, override_defaults=False)
+
+
+def password_limit(view):
+    """Password changes (each tries the current password) per account."""
+    return _password(view)
+
+
 def login_limit(view):
     """Login attempts (page and API tokens): per address and per named account; see also the lockout."""
     return _login_per_address(_login_per_name(view))
@@ -158,11 +158,10 @@ def _api_figure() -> str:
     return figure("API")
 
 
-def _install_api_limit() -> None:
-    """One budget for all API calls of an account or address (idempotent: the same limit group each time)."""
-    from ..api import bp as api_bp
-
-    limiter.shared_limit(_api_figure, scope="api", key_func=by_account)(api_bp)
+def api_limit(blueprint):
+    """One budget for all calls to ``blueprint`` (the API) of an account or address."""
+    limiter.shared_limit(_api_figure, scope="api", key_func=by_account)(blueprint)
+    return blueprint
 
 
 # ----- the response ---------------------------------------------------------
@@ -180,6 +179,5 @@ def _retry_after_at_least_one_second(response):
 
 def init_app(app: Flask) -> None:
     """Run after ``limiter.init_app``: our hook must see the limiter's headers."""
-    _install_api_limit()
     # after_request hooks run in reverse order; index 0 runs last.
     app.after_request_funcs.setdefault(None, []).insert(0, _retry_after_at_least_one_second)
