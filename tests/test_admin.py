@@ -22,7 +22,7 @@ def admin(make):
     return make.user(Role.ADMIN)
 
 
-ADMIN_ONLY = ["/admin/users", "/admin/departments", "/admin/settings"]
+ADMIN_ONLY = ["/admin/users", "/admin/departments", "/admin/settings", "/admin/site"]
 
 
 @pytest.mark.parametrize("path", ADMIN_ONLY + ["/admin/audit"])

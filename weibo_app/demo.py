@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from .auth.operations import create_user
 from .core.clock import at, to_local, utcnow
 from .core.extensions import db
+from .core.settings import set_setting
 from .departments.operations import create_department
 from .models import Follow, Like, PostState, PostViewDaily, Rating, Role, ThreadKind, User
 from .posts.lifecycle import approve_post, create_post, publish_post
@@ -176,8 +177,24 @@ def seed_demo(days: int = 60, seed: int = 2026, *, force: bool = False) -> bool:
         opened = start + timedelta(minutes=rng.randint(0, days * 24 * 60))
         _converse(rng, None, depts[slug], staff[slug], residents, opened, now, speed[slug])
     _review_queue(staff["jiaoyu"], reviewer, now)
+    _site_identity()
     db.session.flush()
     return True
+
+
+#: The demo county's header and footer, as an admin would enter them at /admin/site.
+SITE = {
+    "SITE_NAME": "清河县政务微博",
+    "SITE_OWNER": "清河县人民政府办公室",
+    "SITE_OPERATOR": "清河县政务公开办公室",
+    "SITE_ICP": "冀ICP备00000000号（演示）",
+    "SITE_CONTACT": "0319-0000000（工作日 8:30–17:30）",
+}
+
+
+def _site_identity() -> None:
+    for name, value in SITE.items():
+        set_setting(name, value)
 
 
 def _review_queue(clerk: User, reviewer: User, now) -> None:

@@ -13,7 +13,7 @@ from flask_login import current_user
 from .core import i18n, labels
 from .core.clock import to_local, utcnow
 from .core.extensions import db
-from .core.settings import get_setting
+from .core.settings import get_setting, site_identity
 from .models import Thread, ThreadState
 
 
@@ -97,6 +97,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(percent)
     app.add_template_filter(hours)
     app.after_request(i18n.remember_choice)
+    app.after_request(i18n.remember_text_size)
 
     @app.context_processor
     def common():
@@ -106,4 +107,6 @@ def register(app: Flask) -> None:
             "nav_counts": nav_counts,
             "current_locale": "en" if str(get_locale()).startswith("en") else "zh_CN",
             "post_max_length": lambda: get_setting("POST_MAX_LENGTH"),
+            "site": site_identity,
+            "text_size": i18n.select_text_size(),
         }

@@ -14,6 +14,7 @@ from ..core.settings import EDITABLE, get_setting, set_setting
 from ..core.text import normalize
 from ..departments.operations import get_department
 from ..models import STAFF_ROLES, Department, Role, User
+from .setting_labels import MULTILINE, TEXT_LIMIT_DEFAULT, TEXT_LIMITS, setting_label
 
 
 def _require_admin(actor: User) -> None:
@@ -106,28 +107,37 @@ def update_department(actor: User, department: Department, name: str, descriptio
 
 def _parse(name: str, raw: Any) -> Any:
     kind = EDITABLE[name]
+    label = setting_label(name)
     if kind is int:
         try:
             value = int(str(raw).strip())
         except ValueError:
-            raise Invalid(_("%(name)s 必须是整数。", name=name), "invalid_setting") from None
+            raise Invalid(_("%(name)s必须是整数。", name=label), "invalid_setting") from None
         if not 1 <= value <= 10000:
-            raise Invalid(_("%(name)s 必须在1到10000之间。", name=name), "invalid_setting")
+            raise Invalid(_("%(name)s必须在1到10000之间。", name=label), "invalid_setting")
         return value
     if kind is dict:
         if not isinstance(raw, dict):
-            raise Invalid(_("%(name)s 格式不正确。", name=name), "invalid_setting")
+            raise Invalid(_("%(name)s格式不正确。", name=label), "invalid_setting")
         current = get_setting(name)
         value = {}
         for key in current:
             try:
                 value[key] = int(str(raw.get(key, current[key])).strip())
             except ValueError:
-                raise Invalid(_("%(name)s 格式不正确。", name=name), "invalid_setting") from None
+                raise Invalid(_("%(name)s必须是整数。", name=label), "invalid_setting") from None
             if not 1 <= value[key] <= 365:
-                raise Invalid(_("%(name)s 必须在1到365之间。", name=name), "invalid_setting")
+                raise Invalid(_("%(name)s必须在1到365之间。", name=label), "invalid_setting")
         return value
-    raise Invalid(_("%(name)s 不能在此修改。", name=name), "invalid_setting")
+    if kind is str:
+        value = normalize(str(raw))
+        if name not in MULTILINE:
+            value = " ".join(value.split())
+        limit = TEXT_LIMITS.get(name, TEXT_LIMIT_DEFAULT)
+        if len(value) > limit:
+            raise Invalid(_("%(name)s不能超过%(n)s个字。", name=label, n=limit), "invalid_setting")
+        return value
+    raise Invalid(_("%(name)s不能在此修改。", name=label), "invalid_setting")
 
 
 def change_setting(actor: User, name: str, raw: Any) -> Any:

@@ -38,6 +38,14 @@ DEFAULTS: dict[str, Any] = {
         "suggestion": 5,
         "comment": 5,
     },
+    # The site's identity, shown in the header and footer (an admin edits them at /admin/site).
+    # Empty means "not set": the header then reads 政务微博 and the footer leaves the line out.
+    "SITE_NAME": "",
+    "SITE_OWNER": "",
+    "SITE_OPERATOR": "",
+    "SITE_ICP": "",
+    "SITE_CONTACT": "",
+    "SITE_ACCESSIBILITY": "",
     # Answered threads close after this many quiet days.
     "AUTO_CLOSE_DAYS": 7,
     # Post views are buffered (memory, or Redis with REDIS_URL) and written in

@@ -7,6 +7,9 @@ from flask import current_app, has_request_context, request
 from .clock import site_tz
 
 COOKIE = "lang"
+#: Large text (适老化): ``?text=large`` or ``?text=normal``, kept in this cookie.
+TEXT_COOKIE = "textsize"
+TEXT_SIZES = ("normal", "large")
 
 
 def select_locale() -> str:
@@ -28,4 +31,20 @@ def remember_choice(response):
     chosen = request.args.get("lang")
     if chosen in current_app.config["LANGUAGES"]:
         response.set_cookie(COOKIE, chosen, max_age=365 * 24 * 3600, samesite="Lax")
+    return response
+
+
+def select_text_size() -> str:
+    """``large`` when the visitor asked for large text, else ``normal``."""
+    if not has_request_context():
+        return "normal"
+    chosen = request.args.get("text") or request.cookies.get(TEXT_COOKIE)
+    return chosen if chosen in TEXT_SIZES else "normal"
+
+
+def remember_text_size(response):
+    """Keep ``?text=`` in a cookie so every later page keeps the chosen text size."""
+    chosen = request.args.get("text")
+    if chosen in TEXT_SIZES:
+        response.set_cookie(TEXT_COOKIE, chosen, max_age=365 * 24 * 3600, samesite="Lax")
     return response

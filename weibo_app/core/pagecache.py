@@ -21,6 +21,7 @@ from flask import Flask, Response, current_app, g, request, session
 from flask_babel import get_locale
 
 from .clock import utcnow
+from .i18n import select_text_size
 
 CACHEABLE = frozenset({
     "posts.timeline",
@@ -81,7 +82,7 @@ def _anonymous() -> bool:
 
 
 def _key() -> tuple:
-    return (request.full_path, str(get_locale()))
+    return (request.full_path, str(get_locale()), select_text_size())
 
 
 def _serve_cached():

@@ -19,7 +19,16 @@ EDITABLE: dict[str, type] = {
     "DUE_WORKING_DAYS": dict,
     "AUTO_CLOSE_DAYS": int,
     "FLAG_THRESHOLD": int,
+    "SITE_NAME": str,
+    "SITE_OWNER": str,
+    "SITE_OPERATOR": str,
+    "SITE_ICP": str,
+    "SITE_CONTACT": str,
+    "SITE_ACCESSIBILITY": str,
 }
+
+#: The settings that name the site and its owner (header, footer, accessibility statement).
+SITE_IDENTITY = ("SITE_NAME", "SITE_OWNER", "SITE_OPERATOR", "SITE_ICP", "SITE_CONTACT", "SITE_ACCESSIBILITY")
 
 
 def _overrides() -> dict[str, Any]:
@@ -52,3 +61,11 @@ def set_setting(name: str, value: Any) -> None:
         row.value = value
     if has_request_context():
         g.pop("settings_cache", None)
+
+
+def site_identity() -> dict[str, str]:
+    """The site's name, owner, operator, 备案号, contact and accessibility statement.
+
+    Read with the other settings (one query per request, shared with every other setting read).
+    """
+    return {name.removeprefix("SITE_").lower(): get_setting(name) or "" for name in SITE_IDENTITY}

@@ -9,6 +9,7 @@ from flask import Blueprint, render_template, request
 
 from ..core.clock import local_today
 from ..core.extensions import db
+from ..core.text import normalize
 from ..metrics.queries import compute_metrics, make_period
 from ..models import Department
 from ..posts.queries import timeline
@@ -24,6 +25,23 @@ def index():
     """Every department, as a tree."""
     departments = list(db.session.scalars(sa.select(Department).order_by(Department.path)))
     return render_template("departments/index.html", departments=departments)
+
+
+@bp.get("/ask")
+def ask():
+    """我要留言: pick the department to ask, by name or from the tree, then write on its message board."""
+    query = normalize(request.args.get("q", ""))[:40]
+    stmt = sa.select(Department).order_by(Department.path)
+    if query:
+        stmt = stmt.where(Department.name.contains(query, autoescape=True))
+    departments = list(db.session.scalars(stmt))
+    return render_template("departments/ask.html", departments=departments, query=query)
+
+
+@bp.get("/accessibility")
+def accessibility():
+    """The site's accessibility statement (无障碍声明), as the admin wrote it, with how to reach the owner."""
+    return render_template("departments/accessibility.html")
 
 
 @bp.get("/d/<slug>")
