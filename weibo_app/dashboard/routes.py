@@ -9,6 +9,7 @@ from ..calendar.workdays import uncovered_years
 from ..core.clock import local_today
 from ..core.extensions import db
 from ..departments.operations import get_department
+from ..metrics.labels import FIGURE_LABELS
 from ..metrics.queries import compute_metrics
 from ..metrics.rows import FIGURES, THREAD_FIGURES, rows_behind
 from ..metrics.trends import bar_class, weekly_trends
@@ -59,11 +60,8 @@ def index():
     )
 
 
-@bp.get("/dashboard/rows")
-@login_required
-def rows():
-    """The threads or posts behind one figure of one department."""
-    _require_overseer()
+def rows_request():
+    """The figure, period, department and roll-up a drill-down asks for, checked against the viewer's scope."""
     figure = request.args.get("figure", "")
     if figure not in FIGURES:
         abort(404)
@@ -75,6 +73,20 @@ def rows():
         abort(403)
     if department is None and _scope_ids() is not None:
         abort(403)
+    return figure, period, department, subtree
+
+
+@bp.app_context_processor
+def figure_words():
+    return {"figure_labels": FIGURE_LABELS}
+
+
+@bp.get("/dashboard/rows")
+@login_required
+def rows():
+    """The threads or posts behind one figure of one department."""
+    _require_overseer()
+    figure, period, department, subtree = rows_request()
     found = rows_behind(figure, period, department, subtree)
     return render_template(
         "dashboard/rows.html", items=found, figure=figure, is_threads=figure in THREAD_FIGURES,
@@ -89,3 +101,6 @@ def scoreboard():
     rows = compute_metrics(period, subtree=False)
     rows.sort(key=lambda r: (r["reply_rate"] is None, -(r["reply_rate"] or 0), r["department"]))
     return render_template("dashboard/scoreboard.html", rows=rows, period=period)
+
+
+from . import exports  # noqa: E402,F401  (registers the export routes on this blueprint)
