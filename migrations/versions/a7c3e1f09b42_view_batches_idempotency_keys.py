@@ -13,7 +13,7 @@ import weibo_app.models.types
 
 # revision identifiers, used by Alembic.
 revision = 'a7c3e1f09b42'
-down_revision = 'e65ea7d2cfd2'
+down_revision = '5b1c0e7a9d42'
 branch_labels = None
 depends_on = None
 
