@@ -126,6 +126,9 @@ def seed_demo(days: int = 60, seed: int = 2026) -> bool:
         opened = start + timedelta(minutes=rng.randint(0, days * 24 * 60))
         _converse(rng, None, depts[slug], staff[slug], residents, opened, now, speed[slug])
     _review_queue(staff["jiaoyu"], reviewer, now)
+    from .disclosure.demo import seed_requests
+
+    seed_requests(depts, staff, residents)
     db.session.flush()
     return True
 
