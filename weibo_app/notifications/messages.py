@@ -51,6 +51,8 @@ def describe(kind: str, data: dict[str, Any]) -> str:
         return _("%(dept)s已签收第%(id)s号督办单。", dept=d.get("department", ""), id=d.get("notice_id", ""))
     if kind == "notice_closed":
         return _("第%(id)s号督办单已办结。", id=d.get("notice_id", ""))
+    if kind == "report_published":
+        return _("%(dept)s%(year)s年政府信息公开工作年度报告已发布。", dept=d.get("department", ""), year=d.get("year", ""))
     if kind.startswith("request_"):
         return _describe_request(kind, d)
     return d.get("message") or _("您有一条新通知。")
@@ -87,6 +89,8 @@ def target_url(kind: str, data: dict[str, Any], external: bool = False) -> str |
             return url_for("review.index", _external=external)
         if data.get("notice_id"):
             return url_for("supervision.detail", notice_id=data["notice_id"], _external=external)
+        if kind == "report_published" and data.get("slug"):
+            return url_for("reports.annual", year=data["year"], slug=data["slug"], _external=external)
         if data.get("request_number"):
             return url_for("disclosure.detail", number=data["request_number"], _external=external)
         if data.get("thread_id"):

@@ -17,10 +17,12 @@ def section3_rows() -> list[tuple[str, str]]:
     """(label, row key) in the State Council's order; group headings carry no figures of their own
     except （一） and （二）, which are single rows."""
     rows = [(_("一、本年新收政府信息公开申请数量"), "new"), (_("二、上年结转政府信息公开申请数量"), "carried_over")]
+    results = _("三、本年度办理结果")
     for group, items in labels.OUTCOME_GROUPS:
         for code, item in items:
-            rows.append((f"{_('三、本年度办理结果')} {group}" + (f" {item}" if item is not None else ""), code))
-    rows.append((f"{_('三、本年度办理结果')} {_('（七）总计')}", "results_total"))
+            rows.append((f"{results} {group}" + (f" {item}" if item is not None else ""), code))
+    total = _("（七）总计")
+    rows.append((f"{results} {total}", "results_total"))
     rows.append((_("四、结转下年度继续办理"), "carried_forward"))
     return rows
 
