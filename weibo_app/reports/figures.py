@@ -38,7 +38,7 @@ COLUMNS = [t.value for t in ApplicantType] + ["total"]
 OUTCOMES = [o.value for o in Outcome]
 ROWS = ["new", "carried_over", *OUTCOMES, "results_total", "carried_forward"]
 APPEAL_KINDS = [k.value for k in AppealKind]
-APPEAL_RESULTS = ["upheld", "corrected", "other", "pending"]
+APPEAL_RESULTS = [r.value for r in AppealResult]  # the report's order: upheld, corrected, other, pending
 #: Section 2: article 20 (1), (5), (6), (8); the figures the department enters.
 PROACTIVE = {
     "regulations": ("made", "repealed", "in_force"),
@@ -48,7 +48,6 @@ PROACTIVE = {
     "enforcement": ("decisions",),
     "fees": ("amount",),  # 万元
 }
-assert APPEAL_RESULTS == [r.value for r in AppealResult]
 
 
 def member_ids(department: Department, subtree: bool) -> sa.Select | list[int]:
@@ -68,14 +67,13 @@ def request_table(department: Department, year: int, subtree: bool = False) -> d
     first, last = date(year, 1, 1), date(year, 12, 31)
     R = InfoRequest
     members = R.department_id.in_(member_ids(department, subtree))
-    undecided_at = lambda day: sa.or_(R.answered_on.is_(None), R.answered_on > day)  # noqa: E731
     table = _empty_table()
     for applicant_type, new, carried_over, carried_forward in db.session.execute(
         sa.select(
             R.applicant_type,
             _count(R.filed_on.between(first, last)),
             _count(sa.and_(R.filed_on < first, sa.or_(R.answered_on.is_(None), R.answered_on >= first))),
-            _count(sa.and_(R.filed_on <= last, undecided_at(last))),
+            _count(sa.or_(R.answered_on.is_(None), R.answered_on > last)),
         ).where(members, R.filed_on <= last).group_by(R.applicant_type)
     ):
         table["new"][applicant_type] = new
