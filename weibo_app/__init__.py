@@ -29,6 +29,8 @@ BLUEPRINTS = (
     "weibo_app.feeds.routes:bp",
     "weibo_app.moderation.routes:bp",
     "weibo_app.supervision.routes:bp",
+    "weibo_app.disclosure.routes:bp",
+    "weibo_app.reports.routes:bp",
     "weibo_app.api:bp",
 )
 

@@ -20,6 +20,8 @@ from . import (  # noqa: E402,F401
     notices,
     openapi,
     posts,
+    reports,
+    requests,
     review,
     search,
     social,

@@ -388,6 +388,18 @@ def _with_common_headers(paths: dict[str, dict]) -> dict[str, dict]:
     return paths
 
 
+def _all_paths() -> dict[str, dict]:
+    from . import openapi_disclosure
+
+    return {**_paths(), **openapi_disclosure.paths(PREFIX, _op, _ref, _path, _query, _string)}
+
+
+def _all_schemas() -> dict[str, Any]:
+    from . import openapi_disclosure
+
+    return copy.deepcopy({**SCHEMAS, **openapi_disclosure.SCHEMAS})
+
+
 def build_spec() -> dict[str, Any]:
     """The whole document (a fresh dict each call, so nobody can change the served one)."""
     return {
@@ -398,9 +410,9 @@ def build_spec() -> dict[str, Any]:
             "description": "政务微博与群众留言平台的 JSON 接口。Errors are "
                            '{"error": {"code", "message"}}; times are ISO 8601 with an offset.',
         },
-        "paths": _with_common_headers(_paths()),
+        "paths": _with_common_headers(_all_paths()),
         "components": {
-            "schemas": copy.deepcopy(SCHEMAS),
+            "schemas": _all_schemas(),
             "securitySchemes": {
                 "bearerAuth": {"type": "http", "scheme": "bearer"},
                 "basicAuth": {"type": "http", "scheme": "basic"},

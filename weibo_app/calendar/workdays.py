@@ -89,3 +89,13 @@ def uncovered_years(years: list[int]) -> list[int]:
     )
     filled_years = {d.year for d in filled if d is not None}
     return [y for y in missing if y not in filled_years]
+
+
+def count_working_days(after: date, through: date) -> int:
+    """How many working days lie in (``after``, ``through``]: 0 when ``through`` is not later."""
+    if through <= after:
+        return 0
+    overrides = _overrides(after + timedelta(days=1), through)
+    return sum(
+        _is_workday(after + timedelta(days=i), overrides) for i in range(1, (through - after).days + 1)
+    )

@@ -9,6 +9,7 @@ from ..calendar.workdays import uncovered_years
 from ..core.clock import local_today
 from ..core.extensions import db
 from ..departments.operations import get_department
+from ..disclosure.queries import dashboard_figures as request_figures
 from ..metrics.labels import FIGURE_LABELS
 from ..metrics.queries import compute_metrics
 from ..metrics.rows import FIGURES, THREAD_FIGURES, rows_behind
@@ -57,6 +58,7 @@ def index():
         trends=trends, max_threads=max((w["threads"] for w in trends), default=0), bar_class=bar_class,
         notice_counts=notices.counts_by_state(scope, period.as_of),
         pending_notices=notices.pending_notices(scope, period.as_of, LIST_LIMIT),
+        request_rows=request_figures(scope, period.first_day, period.end_day, local_today()),
     )
 
 

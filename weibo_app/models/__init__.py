@@ -3,6 +3,21 @@
 from .audit import AppendOnlyError, AuditLog
 from .calendar import HolidayOverride
 from .department import Department
+from .disclosure import (
+    AnnualReport,
+    Appeal,
+    AppealKind,
+    AppealResult,
+    ApplicantType,
+    Delivery,
+    DisclosureGuide,
+    InfoRequest,
+    Outcome,
+    RequestChannel,
+    RequestCounter,
+    RequestEvent,
+    RequestState,
+)
 from .media import Image
 from .moderation import Flag, FlagReason, FlagResolution, SensitiveWord
 from .notification import Notification
@@ -18,7 +33,20 @@ from .topic import PostTopic
 from .user import STAFF_ROLES, Role, User
 
 __all__ = [
+    "AnnualReport",
     "ApiToken",
+    "Appeal",
+    "AppealKind",
+    "AppealResult",
+    "ApplicantType",
+    "Delivery",
+    "DisclosureGuide",
+    "InfoRequest",
+    "Outcome",
+    "RequestChannel",
+    "RequestCounter",
+    "RequestEvent",
+    "RequestState",
     "AppendOnlyError",
     "AuditLog",
     "Category",

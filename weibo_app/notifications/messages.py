@@ -51,7 +51,35 @@ def describe(kind: str, data: dict[str, Any]) -> str:
         return _("%(dept)s已签收第%(id)s号督办单。", dept=d.get("department", ""), id=d.get("notice_id", ""))
     if kind == "notice_closed":
         return _("第%(id)s号督办单已办结。", id=d.get("notice_id", ""))
+    if kind == "report_published":
+        return _("%(dept)s%(year)s年政府信息公开工作年度报告已发布。", dept=d.get("department", ""), year=d.get("year", ""))
+    if kind.startswith("request_"):
+        return _describe_request(kind, d)
     return d.get("message") or _("您有一条新通知。")
+
+
+def _describe_request(kind: str, d: dict[str, Any]) -> str:
+    """Information requests (依申请公开): ``request_number`` and the step's dates."""
+    number, due = d.get("request_number", ""), d.get("due_on", "")
+    texts = {
+        "request_received": _("%(dept)s已收到您的政府信息公开申请（%(number)s），答复期限：%(due)s。"),
+        "request_new": _("本部门收到一件政府信息公开申请（%(number)s）。"),
+        "request_correction": _("%(dept)s请您补正申请%(number)s，补正期限：%(deadline)s。"),
+        "request_corrected": _("申请%(number)s已补正，答复期限重新计算至%(due)s。"),
+        "request_corrected_staff": _("申请人已补正申请%(number)s。"),
+        "request_third_party": _("申请%(number)s正在征求第三方意见，所需时间不计入答复期限。"),
+        "request_third_party_replied": _("申请%(number)s的第三方意见已收到，答复期限：%(due)s。"),
+        "request_extended": _("%(dept)s延长了申请%(number)s的答复期限，延长至%(due)s。"),
+        "request_answered": _("%(dept)s已答复您的申请%(number)s。"),
+        "request_closed": _("申请%(number)s因逾期未补正已终止办理。"),
+        "request_appeal": _("已登记申请%(number)s的行政复议或行政诉讼。"),
+        "request_appeal_result": _("申请%(number)s的行政复议或行政诉讼有了结果。"),
+    }
+    text = texts.get(kind)
+    if text is None:
+        return _("您有一条新通知。")
+    return text % {"dept": d.get("department", ""), "number": number, "due": due,
+                   "deadline": d.get("deadline", "")}
 
 
 def target_url(kind: str, data: dict[str, Any], external: bool = False) -> str | None:
@@ -61,6 +89,10 @@ def target_url(kind: str, data: dict[str, Any], external: bool = False) -> str |
             return url_for("review.index", _external=external)
         if data.get("notice_id"):
             return url_for("supervision.detail", notice_id=data["notice_id"], _external=external)
+        if kind == "report_published" and data.get("slug"):
+            return url_for("reports.annual", year=data["year"], slug=data["slug"], _external=external)
+        if data.get("request_number"):
+            return url_for("disclosure.detail", number=data["request_number"], _external=external)
         if data.get("thread_id"):
             return url_for("threads.detail", thread_id=data["thread_id"], _external=external)
         if data.get("post_id"):

@@ -1,0 +1,32 @@
+"""Who may see and who may act on an information request: one answer per question,
+asked by the services, the pages, the templates and the API."""
+
+from __future__ import annotations
+
+from ..models import InfoRequest, User
+from ..permissions import acts_for, oversees
+
+
+def can_read(user: User | None, req: InfoRequest) -> bool:
+    """The applicant, the department's staff and the supervisors over it; nobody else."""
+    if not (user and user.is_authenticated):
+        return False
+    return (
+        (req.applicant_id is not None and req.applicant_id == user.id)
+        or acts_for(user, req.department_id)
+        or oversees(user, req.department)
+    )
+
+
+def can_handle(user: User | None, req: InfoRequest) -> bool:
+    """Staff of the department: notices, third parties, answers."""
+    return acts_for(user, req.department_id)
+
+
+def can_extend(user: User | None, req: InfoRequest) -> bool:
+    """The department head or a supervisor over the department."""
+    return bool(user and ((acts_for(user, req.department_id) and user.is_dept_head) or oversees(user, req.department)))
+
+
+def can_record_appeal(user: User | None, req: InfoRequest) -> bool:
+    return acts_for(user, req.department_id) or oversees(user, req.department)
