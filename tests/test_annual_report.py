@@ -13,7 +13,7 @@ import sqlalchemy as sa
 import time_machine
 from openpyxl import load_workbook
 
-from weibo_app.auth.operations import issue_token
+from weibo_app.auth.tokens import issue_token
 from weibo_app.core.exceptions import Conflict, Forbidden
 from weibo_app.core.extensions import db
 from weibo_app.disclosure import operations as ops

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 import time_machine
 
-from weibo_app.auth.operations import issue_token
+from weibo_app.auth.tokens import issue_token
 from weibo_app.core.extensions import db
 from weibo_app.models import AuditLog, Notification, Role
 

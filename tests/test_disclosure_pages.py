@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from weibo_app.auth.operations import issue_token
+from weibo_app.auth.tokens import issue_token
 from weibo_app.core.extensions import db
 from weibo_app.models import InfoRequest, Role
 

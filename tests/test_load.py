@@ -57,7 +57,7 @@ def redis_server(tmp_path_factory):
 @pytest.fixture(scope="module")
 def world(database_url) -> World:
     """The schema (create_all) and a few departments, staff, residents and posts, made by the services."""
-    from weibo_app.auth.operations import issue_token
+    from weibo_app.auth.tokens import issue_token
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True, "SECRET_KEY": "seed"})
     make = Factory()

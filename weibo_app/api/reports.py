@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from flask import jsonify, request
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from ..core.exceptions import Invalid
 from ..departments.operations import get_department
 from ..reports.figures import report_figures
 from ..reports.operations import get_viewable
 from . import bp
-from .auth import api_user
 
 
 @bp.get("/reports/annual")
@@ -23,6 +23,6 @@ def annual_report():
     if subtree not in ("0", "1", "true", "false"):
         raise Invalid(_("subtree 只能是 0 或 1。"), "invalid_subtree")
     department = get_department(request.args.get("department", "")[:60])
-    report = get_viewable(api_user(), department, int(raw_year))
+    report = get_viewable(current_user, department, int(raw_year))
     figures = report_figures(department, int(raw_year), subtree in ("1", "true"))
     return jsonify({**figures, "published": bool(report and report.published_at)})

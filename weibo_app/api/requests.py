@@ -6,6 +6,7 @@ from datetime import date
 
 from flask import jsonify, request
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from ..core.clock import local_today
 from ..core.exceptions import Forbidden, Invalid, NotFound
@@ -17,7 +18,7 @@ from ..disclosure.rules import can_read
 from ..models import Appeal, InfoRequest, RequestState
 from ..permissions import acts_for, oversees
 from . import bp
-from .auth import api_user, token_required
+from .auth import token_required
 from .payload import json_body, text_field
 
 
@@ -67,7 +68,7 @@ def request_dict(r: InfoRequest, full: bool = True) -> dict:
 
 
 def _visible(number: str) -> InfoRequest:
-    return queries.get_visible_request(api_user(), number)
+    return queries.get_visible_request(current_user, number)
 
 
 def _done(number: str, status: int = 200):
@@ -86,7 +87,7 @@ def file_request():
         raise Invalid(_("缺少字段：%(name)s。", name="applicant"), "missing_field")
     department = get_department(text_field(data, "department", 60))
     req = ops.file_request(
-        api_user(), department,
+        current_user, department,
         applicant_type=text_field(applicant, "type", 20), name=text_field(applicant, "name", 100),
         id_number=text_field(applicant, "id_number", 40, required=False),
         phone=text_field(applicant, "phone", 30, required=False),
@@ -104,7 +105,7 @@ def file_request():
 @token_required
 def list_requests():
     """Staff and supervisors: requests with number, state, received_on, due_on, overdue."""
-    user = api_user()
+    user = current_user
     if not (user.is_staff or user.can_oversee):
         raise Forbidden(_("只有部门工作人员和督办人员可以查看申请列表。"), "not_allowed")
     slug = request.args.get("department")
@@ -132,7 +133,7 @@ def correction_notice(number: str):
     data = json_body()
     raw = data.get("deadline")
     deadline = raw if isinstance(raw, int) and not isinstance(raw, bool) else date_field(data, "deadline")
-    ops.ask_correction(api_user(), _visible(number), text_field(data, "items", ops.DESCRIPTION_MAX), deadline)
+    ops.ask_correction(current_user, _visible(number), text_field(data, "items", ops.DESCRIPTION_MAX), deadline)
     return _done(number)
 
 
@@ -141,7 +142,7 @@ def correction_notice(number: str):
 def correction(number: str):
     """The applicant: the correction ``{body}``; the clock restarts today."""
     body = text_field(json_body(), "body", ops.DESCRIPTION_MAX)
-    ops.submit_correction(api_user(), _visible(number), body)
+    ops.submit_correction(current_user, _visible(number), body)
     return _done(number)
 
 
@@ -149,7 +150,7 @@ def correction(number: str):
 @token_required
 def third_party(number: str):
     """Staff: a third party was asked today ``{party}``."""
-    ops.consult_third_party(api_user(), _visible(number), text_field(json_body(), "party", 200))
+    ops.consult_third_party(current_user, _visible(number), text_field(json_body(), "party", 200))
     return _done(number)
 
 
@@ -158,7 +159,7 @@ def third_party(number: str):
 def third_party_reply(number: str):
     """Staff: the third party answered today."""
     json_body()
-    ops.record_third_party_reply(api_user(), _visible(number))
+    ops.record_third_party_reply(current_user, _visible(number))
     return _done(number)
 
 
@@ -168,7 +169,7 @@ def extend(number: str):
     """Department head or supervisor: +20 working days (or ``days``), once."""
     data = json_body()
     days = data.get("days", ops.deadlines.EXTENSION_MAX_DAYS)
-    ops.extend_request(api_user(), _visible(number), text_field(data, "reason", 2000), days)
+    ops.extend_request(current_user, _visible(number), text_field(data, "reason", 2000), days)
     return _done(number)
 
 
@@ -177,7 +178,7 @@ def extend(number: str):
 def answer(number: str):
     """Staff: the decision ``{outcome, body}``."""
     data = json_body()
-    ops.answer_request(api_user(), _visible(number), text_field(data, "outcome", 40),
+    ops.answer_request(current_user, _visible(number), text_field(data, "outcome", 40),
                        text_field(data, "body", ops.ANSWER_MAX))
     return _done(number)
 
@@ -187,7 +188,7 @@ def answer(number: str):
 def record_appeal(number: str):
     """Staff: an administrative review or lawsuit ``{kind, filed_on}``."""
     data = json_body()
-    appeal = ops.record_appeal(api_user(), _visible(number), text_field(data, "kind", 30),
+    appeal = ops.record_appeal(current_user, _visible(number), text_field(data, "kind", 30),
                                date_field(data, "filed_on", required=True))
     db.session.commit()
     return jsonify(appeal_dict(appeal)), 201
@@ -199,8 +200,8 @@ def update_appeal(appeal_id: int):
     """Staff: the appeal's result ``{result}``."""
     data = json_body()
     appeal = queries.get_appeal(appeal_id)
-    if not can_read(api_user(), appeal.request):
+    if not can_read(current_user, appeal.request):
         raise NotFound(_("没有这条复议或诉讼记录。"), "appeal_not_found")
-    ops.set_appeal_result(api_user(), appeal, text_field(data, "result", 20))
+    ops.set_appeal_result(current_user, appeal, text_field(data, "result", 20))
     db.session.commit()
     return jsonify(appeal_dict(appeal))
