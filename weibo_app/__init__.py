@@ -42,6 +42,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         static_folder=str(config_module.ROOT / "static"),
     )
     configure_settings(app, config)
+    configure_edge(app)
     configure_proxy(app)
     configure_database(app)
     configure_extensions(app)
@@ -68,6 +69,14 @@ def configure_settings(app: Flask, config: Mapping[str, Any] | None) -> None:
         raise RuntimeError("SECRET_KEY must be set when HTTPS is on (see README: Configuration)")
     if app.config.get("REDIS_URL") and app.config["RATELIMIT_STORAGE_URI"] == "memory://":
         app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
+
+
+def configure_edge(app: Flask) -> None:
+    """Bounds on what a request may carry, before any route or view exists."""
+    from .core import ids, jsonbody
+
+    ids.register(app)
+    jsonbody.register(app)
 
 
 def configure_proxy(app: Flask) -> None:

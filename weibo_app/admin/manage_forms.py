@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from ..core.dates import in_window
 from ..core.labels import ROLE_LABELS
 
 
@@ -66,5 +67,5 @@ class AuditFilterForm(FlaskForm):
     actor = StringField(_l("操作人"), validators=[Optional(), Length(max=40)])
     action = StringField(_l("操作"), validators=[Optional(), Length(max=40)])
     department = StringField(_l("部门标识"), validators=[Optional(), Length(max=60)])
-    start = DateField(_l("起始日期"), validators=[Optional()])
-    end = DateField(_l("截止日期（含）"), validators=[Optional()])
+    start = DateField(_l("起始日期"), validators=[Optional(), in_window()])
+    end = DateField(_l("截止日期（含）"), validators=[Optional(), in_window()])

@@ -58,6 +58,9 @@ DEFAULTS: dict[str, Any] = {
     "PAGE_SIZE": 20,
     "API_TOKEN_HOURS": 24,
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+    # Every JSON request body: at most this many bytes (413) and this deep (400).
+    "JSON_MAX_BYTES": 1024 * 1024,
+    "JSON_MAX_DEPTH": 32,
     # Images: "local" keeps them in UPLOAD_DIR (default instance/uploads), or
     # "package.module:Class" names another storage (see weibo_app/media/storage.py).
     "UPLOAD_STORAGE": "local",

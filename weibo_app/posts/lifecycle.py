@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from ..audit.log import record
 from ..core import signals
 from ..core.clock import utcnow
+from ..core.dates import LAST_DAY, moment_in_window
 from ..core.exceptions import Conflict, Forbidden, Invalid
 from ..core.extensions import db
 from ..core.text import normalize, render_html
@@ -88,6 +89,8 @@ def _future(at: datetime | None) -> datetime:
         raise Invalid(_("请给出带时区的时间。"), "invalid_time")
     if at <= utcnow():
         raise Invalid(_("时间必须晚于现在。"), "time_in_past")
+    if not moment_in_window(at):
+        raise Invalid(_("时间必须在 %(last)s 之前。", last=LAST_DAY.isoformat()), "time_out_of_range")
     return at
 
 
