@@ -21,6 +21,10 @@ class UserFilterForm(FlaskForm):
         self.role.choices = [("", _l("全部"))] + [(code.value, label) for code, label in ROLE_LABELS.items()]
 
 
+#: The department choice that scopes a supervisor to every department (the whole county).
+WHOLE_COUNTY = "*"
+
+
 class RoleForm(FlaskForm):
     role = SelectField(_l("角色"), choices=[], validators=[DataRequired()])
     department = SelectField(_l("部门"), choices=[], validators=[Optional()])
@@ -29,7 +33,7 @@ class RoleForm(FlaskForm):
     def __init__(self, departments, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.role.choices = [(code.value, label) for code, label in ROLE_LABELS.items()]
-        self.department.choices = [("", _l("（无）"))] + departments
+        self.department.choices = [("", _l("（无）")), (WHOLE_COUNTY, _l("全县（所有部门，仅督办人员）"))] + departments
 
 
 class ActiveForm(FlaskForm):

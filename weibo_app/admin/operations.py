@@ -10,8 +10,8 @@ from ..audit.log import record
 from ..core.exceptions import Conflict, Forbidden, Invalid
 from ..core.extensions import db
 from ..core.settings import EDITABLE, get_setting, set_setting
-from ..core.text import normalize
-from ..departments.operations import get_department
+from ..core.text import clean_name, normalize
+from ..departments.operations import NAME_MAX_CHARS, get_department
 from ..models import STAFF_ROLES, Department, Role, User
 
 
@@ -20,8 +20,10 @@ def _require_admin(actor: User) -> None:
         raise Forbidden(_("只有系统管理员可以进行此操作。"), "admin_only")
 
 
-def change_role(actor: User, user: User, role: str, department_slug: str | None = None) -> User:
-    """Give ``user`` a role; staff roles need a department, a supervisor may be scoped to one."""
+def change_role(actor: User, user: User, role: str, department_slug: str | None = None,
+                whole_county: bool = False) -> User:
+    """Give ``user`` a role; staff roles need a department. A supervisor oversees one
+    department's subtree, or every department only when ``whole_county`` says so."""
     _require_admin(actor)
     try:
         role = Role(role)
@@ -32,6 +34,10 @@ def change_role(actor: User, user: User, role: str, department_slug: str | None 
     department = get_department(department_slug) if department_slug else None
     if role in STAFF_ROLES and department is None:
         raise Invalid(_("工作人员必须属于一个部门。"), "department_required")
+    if role == Role.SUPERVISOR and department is None and not whole_county:
+        raise Invalid(_("请为督办人员选择督办范围：一个部门，或“全县（所有部门）”。"), "scope_required")
+    if whole_county and (role != Role.SUPERVISOR or department is not None):
+        raise Invalid(_("“全县（所有部门）”只适用于督办人员。"), "invalid_scope")
     before = {"role": user.role, "department_id": user.department_id,
               "supervised_department_id": user.supervised_department_id}
     user.role = role
@@ -80,9 +86,7 @@ def update_department(actor: User, department: Department, name: str, descriptio
                       review_required: bool) -> Department:
     """Rename a department, change its description or whether its posts need review."""
     _require_admin(actor)
-    name, description = normalize(name), normalize(description)
-    if not name or len(name) > 80:
-        raise Invalid(_("部门名称不能为空，且不超过80个字符。"), "invalid_name")
+    name, description = clean_name(name, NAME_MAX_CHARS), normalize(description)
     if len(description) > 1000:
         raise Invalid(_("简介不能超过1000个字。"), "description_too_long")
     clash = db.session.scalar(

@@ -20,7 +20,7 @@ from ..core.clock import utcnow
 from ..core.dates import LAST_DAY, moment_in_window
 from ..core.exceptions import Conflict, Forbidden, Invalid
 from ..core.extensions import db
-from ..core.text import normalize, render_html
+from ..core.text import clean_reason, render_html
 from ..models import Category, Correction, Decision, Post, PostState, ReviewDecision, User
 from ..moderation.operations import hold_if_sensitive
 from ..permissions import require_acts_for
@@ -30,7 +30,6 @@ from .operations import clean_post_body, parse_category, publish_post
 FAST_TRACK_CATEGORIES = frozenset({Category.EMERGENCY, Category.RUMOR})
 #: Longest a fast-track post may stay pinned to the top of the public timeline.
 MAX_TIMELINE_PIN = timedelta(days=30)
-REASON_MAX = 500
 
 
 # -- checks ---------------------------------------------------------------------------
@@ -74,12 +73,7 @@ def _require_secrecy(secrecy_checked: bool) -> None:
 
 
 def _reason(raw: str | None, code: str, message: str) -> str:
-    text = normalize(raw)
-    if not text:
-        raise Invalid(message, code)
-    if len(text) > REASON_MAX:
-        raise Invalid(_("说明不能超过%(n)d字。", n=REASON_MAX), "reason_too_long")
-    return text
+    return clean_reason(raw, empty=(message, code))
 
 
 def _future(at: datetime | None) -> datetime:
