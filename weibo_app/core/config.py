@@ -55,6 +55,7 @@ DEFAULTS: dict[str, Any] = {
     # Whole public pages cached this many seconds for visitors not logged in (0: off).
     "PAGE_CACHE_SECONDS": 10,
     "PAGE_CACHE_ENTRIES": 512,
+    "PAGE_CACHE_BYTES": 32 * 1024 * 1024,
     "PAGE_SIZE": 20,
     "API_TOKEN_HOURS": 24,
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,

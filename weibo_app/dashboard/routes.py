@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from ..calendar.workdays import uncovered_years
 from ..core.clock import local_today
 from ..core.extensions import db
+from ..core.pagecache import cached_page
 from ..departments.operations import get_department
 from ..metrics.queries import compute_metrics
 from ..metrics.rows import FIGURES, THREAD_FIGURES, rows_behind
@@ -83,6 +84,7 @@ def rows():
 
 
 @bp.get("/scoreboard")
+@cached_page("from", "to")
 def scoreboard():
     """Public: every department's reply rate, on-time rate and median first response."""
     period = parse_period(request.args.get("from"), request.args.get("to"), default_days=90)

@@ -12,6 +12,7 @@ from ..core.clock import utcnow
 from ..core.exceptions import NotFound
 from ..core.extensions import db
 from ..core.labels import CATEGORY_LABELS
+from ..core.pagecache import cached_page
 from ..core.text import is_topic_name
 from ..departments.operations import get_department
 from ..models import Category, Post, PostTopic
@@ -72,6 +73,7 @@ def _respond(title: str, alternate: str, posts: list[Post], fallback_updated) ->
 
 
 @bp.get("/d/<slug>/feed.atom")
+@cached_page()
 def department_feed(slug: str):
     """A department's posts as Atom."""
     dept = get_department(slug)
@@ -81,6 +83,7 @@ def department_feed(slug: str):
 
 
 @bp.get("/category/<code>/feed.atom")
+@cached_page()
 def category_feed(code: str):
     """Posts of one category of the open-government catalogue as Atom."""
     try:
@@ -93,6 +96,7 @@ def category_feed(code: str):
 
 
 @bp.get("/topic/<name>/feed.atom")
+@cached_page()
 def topic_feed(name: str):
     """Posts with #name# as Atom; a name no post can carry is a 404."""
     if not is_topic_name(name):

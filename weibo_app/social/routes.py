@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 
 from ..core.exceptions import ServiceError
 from ..core.extensions import db
+from ..core.pagecache import cached_page
 from ..core.redirects import safe_target
 from ..core.text import is_topic_name
 from ..departments.operations import get_department
@@ -118,6 +119,7 @@ def my_reposts():
 
 
 @bp.get("/topic/<name>")
+@cached_page("cursor")
 def topic(name: str):
     """Posts with the topic #name#; a name no post can carry is a 404."""
     if not is_topic_name(name):
