@@ -69,6 +69,9 @@ DEFAULTS: dict[str, Any] = {
     "IMAGE_MAX_BYTES": 5 * 1024 * 1024,
     "IMAGE_MAX_PIXELS": 50_000_000,
     "IMAGE_MAX_SIDE": 4096,
+    # Memory one decoded image may take (width x height x bytes per pixel). A larger JPEG is
+    # decoded at 1/2, 1/4 or 1/8 scale to fit; any other larger image is refused.
+    "IMAGE_DECODE_MAX_BYTES": 64 * 1024 * 1024,
     "IMAGE_THUMB_SIZE": 320,
     "POST_MAX_IMAGES": 9,
     "THREAD_MAX_IMAGES": 3,
