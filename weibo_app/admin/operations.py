@@ -10,7 +10,7 @@ from ..audit.log import record
 from ..core.exceptions import Conflict, Forbidden, Invalid
 from ..core.extensions import db
 from ..core.settings import EDITABLE, get_setting, set_setting
-from ..core.text import clean_name, normalize
+from ..core.text import clean_name, clean_reason, normalize
 from ..departments.operations import NAME_MAX_CHARS, get_department
 from ..models import STAFF_ROLES, Department, Role, User
 
@@ -55,9 +55,7 @@ def change_role(actor: User, user: User, role: str, department_slug: str | None 
 def set_active(actor: User, user: User, active: bool, reason: str = "") -> User:
     """Deactivate (or reactivate) an account; its posts, replies and audit trail stay."""
     _require_admin(actor)
-    reason = normalize(reason)
-    if len(reason) > 500:
-        raise Invalid(_("理由不能超过500个字。"), "reason_too_long")
+    reason = clean_reason(reason, required=False)
     if user.id == actor.id and not active:
         raise Conflict(_("不能停用自己的账号。"), "self_deactivation")
     if user.active == active:

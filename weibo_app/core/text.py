@@ -72,7 +72,7 @@ def _too_long(text: str, limit: int, counter) -> bool:
 
 def clean_text(
     raw: str | None,
-    limit_setting: str,
+    limit_setting: str | int,
     *,
     required: bool = True,
     counter=len,
@@ -80,7 +80,8 @@ def clean_text(
     too_long: tuple[str, str] | None = None,
 ) -> str:
     """Normalised text, refused (``Invalid``) when required and empty, or longer than the
-    setting ``limit_setting`` (counted by ``counter``: ``len`` or ``weibo_length``).
+    setting named ``limit_setting`` (or that many characters, for a fixed limit), counted
+    by ``counter``: ``len`` or ``weibo_length``.
 
     ``empty`` and ``too_long`` are (message, code) pairs; ``too_long``'s message may use
     ``%(n)d`` for the limit.
@@ -96,7 +97,7 @@ def clean_text(
             message, code = empty or (_("内容不能为空。"), "empty")
             raise Invalid(message, code)
         return ""
-    limit = int(get_setting(limit_setting))
+    limit = limit_setting if isinstance(limit_setting, int) else int(get_setting(limit_setting))
     if _too_long(text, limit, counter):
         message, code = too_long or (_("内容不能超过%(n)d个字。"), "too_long")
         raise Invalid(message % {"n": limit} if "%(n)" in message else message, code)
