@@ -3,8 +3,9 @@
 Year 1 or 9999 parses, but overflows the moment it is shifted by a time zone,
 added to, or handed to a database (a 500 far from where it came in). Every
 date in a query string, a form or a JSON body goes through ``parse_date`` /
-``parse_datetime`` here (forms through ``in_window``), and values read back
-from the database are shown through ``clamp``.
+``parse_datetime`` here (forms through ``in_window``). A value stored before
+these checks existed is still shown: ``clock.to_local`` falls back to UTC for a
+time that has no local equivalent.
 """
 
 from __future__ import annotations
@@ -74,21 +75,6 @@ def parse_datetime(raw: str | None, name: str = "time", require_tz: bool = True)
     return moment
 
 
-def clamp(moment: datetime | None) -> datetime | None:
-    """A stored time brought into the window, so showing or shifting it cannot overflow."""
-    if moment is None:
-        return None
-    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-    if moment_in_window(aware):
-        return moment
-    try:
-        too_early = aware < FIRST_MOMENT
-    except OverflowError:
-        too_early = aware.year < FIRST_DAY.year
-    edge = FIRST_MOMENT if too_early else LAST_MOMENT
-    return edge if moment.tzinfo is not None else edge.replace(tzinfo=None)
-
-
 class in_window:  # noqa: N801  (a WTForms validator, named like its siblings)
     """Form validator: the field's date or datetime lies in the window."""
 
@@ -104,4 +90,4 @@ class in_window:  # noqa: N801  (a WTForms validator, named like its siblings)
             raise ValidationError(self.message or _window_message())
 
 
-__all__ = ["FIRST_DAY", "LAST_DAY", "clamp", "in_window", "parse_date", "parse_datetime"]
+__all__ = ["FIRST_DAY", "LAST_DAY", "in_window", "parse_date", "parse_datetime"]
