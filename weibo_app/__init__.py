@@ -45,6 +45,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         static_folder=str(config_module.ROOT / "static"),
     )
     configure_settings(app, config)
+    configure_edge(app)
     configure_proxy(app)
     configure_database(app)
     configure_extensions(app)
@@ -89,6 +90,14 @@ def configure_secret_key(app: Flask) -> None:
     if not isinstance(duration, timedelta):
         duration = timedelta(seconds=int(duration))
     app.config["REMEMBER_COOKIE_DURATION"] = min(duration, cap)
+
+
+def configure_edge(app: Flask) -> None:
+    """Bounds on what a request may carry, before any route or view exists."""
+    from .core import ids, jsonbody
+
+    ids.register(app)
+    jsonbody.register(app)
 
 
 def configure_proxy(app: Flask) -> None:

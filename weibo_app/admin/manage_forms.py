@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from ..core.dates import in_window
 from ..core.labels import ROLE_LABELS
 
 
@@ -20,6 +21,10 @@ class UserFilterForm(FlaskForm):
         self.role.choices = [("", _l("全部"))] + [(code.value, label) for code, label in ROLE_LABELS.items()]
 
 
+#: The department choice that scopes a supervisor to every department (the whole county).
+WHOLE_COUNTY = "*"
+
+
 class RoleForm(FlaskForm):
     role = SelectField(_l("角色"), choices=[], validators=[DataRequired()])
     department = SelectField(_l("部门"), choices=[], validators=[Optional()])
@@ -28,7 +33,7 @@ class RoleForm(FlaskForm):
     def __init__(self, departments, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.role.choices = [(code.value, label) for code, label in ROLE_LABELS.items()]
-        self.department.choices = [("", _l("（无）"))] + departments
+        self.department.choices = [("", _l("（无）")), (WHOLE_COUNTY, _l("全县（所有部门，仅督办人员）"))] + departments
 
 
 class ActiveForm(FlaskForm):
@@ -66,5 +71,5 @@ class AuditFilterForm(FlaskForm):
     actor = StringField(_l("操作人"), validators=[Optional(), Length(max=40)])
     action = StringField(_l("操作"), validators=[Optional(), Length(max=40)])
     department = StringField(_l("部门标识"), validators=[Optional(), Length(max=60)])
-    start = DateField(_l("起始日期"), validators=[Optional()])
-    end = DateField(_l("截止日期（含）"), validators=[Optional()])
+    start = DateField(_l("起始日期"), validators=[Optional(), in_window()])
+    end = DateField(_l("截止日期（含）"), validators=[Optional(), in_window()])

@@ -11,8 +11,8 @@ from ..auth.tokens import revoke_all_tokens
 from ..core.exceptions import Conflict, Forbidden, Invalid
 from ..core.extensions import db
 from ..core.settings import EDITABLE, get_setting, set_setting
-from ..core.text import normalize
-from ..departments.operations import get_department
+from ..core.text import clean_name, clean_reason, normalize
+from ..departments.operations import NAME_MAX_CHARS, get_department
 from ..models import STAFF_ROLES, Department, Role, User
 from .setting_labels import MULTILINE, TEXT_LIMIT_DEFAULT, TEXT_LIMITS, setting_label
 
@@ -22,8 +22,10 @@ def _require_admin(actor: User) -> None:
         raise Forbidden(_("只有系统管理员可以进行此操作。"), "admin_only")
 
 
-def change_role(actor: User, user: User, role: str, department_slug: str | None = None) -> User:
-    """Give ``user`` a role; staff roles need a department, a supervisor may be scoped to one."""
+def change_role(actor: User, user: User, role: str, department_slug: str | None = None,
+                whole_county: bool = False) -> User:
+    """Give ``user`` a role; staff roles need a department. A supervisor oversees one
+    department's subtree, or every department only when ``whole_county`` says so."""
     _require_admin(actor)
     try:
         role = Role(role)
@@ -34,6 +36,10 @@ def change_role(actor: User, user: User, role: str, department_slug: str | None 
     department = get_department(department_slug) if department_slug else None
     if role in STAFF_ROLES and department is None:
         raise Invalid(_("工作人员必须属于一个部门。"), "department_required")
+    if role == Role.SUPERVISOR and department is None and not whole_county:
+        raise Invalid(_("请为督办人员选择督办范围：一个部门，或“全县（所有部门）”。"), "scope_required")
+    if whole_county and (role != Role.SUPERVISOR or department is not None):
+        raise Invalid(_("“全县（所有部门）”只适用于督办人员。"), "invalid_scope")
     before = {"role": user.role, "department_id": user.department_id,
               "supervised_department_id": user.supervised_department_id}
     user.role = role
@@ -51,9 +57,7 @@ def change_role(actor: User, user: User, role: str, department_slug: str | None 
 def set_active(actor: User, user: User, active: bool, reason: str = "") -> User:
     """Deactivate (or reactivate) an account; its posts, replies and audit trail stay."""
     _require_admin(actor)
-    reason = normalize(reason)
-    if len(reason) > 500:
-        raise Invalid(_("理由不能超过500个字。"), "reason_too_long")
+    reason = clean_reason(reason, required=False)
     if user.id == actor.id and not active:
         raise Conflict(_("不能停用自己的账号。"), "self_deactivation")
     if user.active == active:
@@ -83,9 +87,7 @@ def update_department(actor: User, department: Department, name: str, descriptio
                       review_required: bool) -> Department:
     """Rename a department, change its description or whether its posts need review."""
     _require_admin(actor)
-    name, description = normalize(name), normalize(description)
-    if not name or len(name) > 80:
-        raise Invalid(_("部门名称不能为空，且不超过80个字符。"), "invalid_name")
+    name, description = clean_name(name, NAME_MAX_CHARS), normalize(description)
     if len(description) > 1000:
         raise Invalid(_("简介不能超过1000个字。"), "description_too_long")
     clash = db.session.scalar(

@@ -11,8 +11,8 @@ from sqlalchemy.orm import joinedload
 from ..core.exceptions import ServiceError
 from ..core.extensions import db
 from ..core.pagination import keyset_desc, page_of
-from ..models import Department, User
-from .manage_forms import ActiveForm, RoleForm, UnlockForm, UserFilterForm
+from ..models import Department, Role, User
+from .manage_forms import WHOLE_COUNTY, ActiveForm, RoleForm, UnlockForm, UserFilterForm
 from .operations import change_role, set_active, unlock_user
 from .routes import bp
 
@@ -51,8 +51,9 @@ def users():
 
 def _user_page(user: User, role_form=None, active_form=None, status: int = 200):
     if role_form is None:
-        slug = (user.department or user.supervised_department)
-        role_form = RoleForm(_department_choices(), role=user.role, department=slug.slug if slug else "")
+        dept = (user.department or user.supervised_department)
+        choice = dept.slug if dept else (WHOLE_COUNTY if user.role == Role.SUPERVISOR else "")
+        role_form = RoleForm(_department_choices(), role=user.role, department=choice)
     return render_template(
         "admin/user.html", user=user, role_form=role_form,
         active_form=active_form or ActiveForm(), unlock_form=UnlockForm(),
@@ -72,7 +73,9 @@ def user_role(user_id: int):
     form = RoleForm(_department_choices())
     if form.validate_on_submit():
         try:
-            change_role(current_user, user, form.role.data, form.department.data or None)
+            whole = form.department.data == WHOLE_COUNTY
+            change_role(current_user, user, form.role.data, None if whole else form.department.data or None,
+                        whole_county=whole)
         except ServiceError as err:
             db.session.rollback()
             form.role.errors.append(err.message)

@@ -11,7 +11,7 @@ from ..moderation.visibility import can_view
 from ..security.limits import flag_limit
 from . import bp
 from .auth import token_required
-from .payload import json_body, text_field
+from .payload import id_field, json_body, text_field
 from .serializers import iso
 
 
@@ -22,11 +22,9 @@ def create_flag():
     """Report an item: ``{target_type, target_id, reason, text?}``."""
     data = json_body()
     target_type = text_field(data, "target_type", 10)
-    target_id = data.get("target_id")
     if target_type not in mod.TARGET_TYPES:
         raise Invalid(_("target_type 必须是 post、thread 或 reply。"), "invalid_target_type")
-    if not isinstance(target_id, int) or isinstance(target_id, bool):
-        raise Invalid(_("字段 target_id 必须是整数。"), "invalid_type")
+    target_id = id_field(data, "target_id")
     user = current_user
     item = mod.get_item(target_type, target_id)
     flag = mod.flag_item(user, item, text_field(data, "reason", 20), text_field(data, "text", 500, required=False))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from ..core.ids import MAX_ID
 from ..models import Category, Rating, ThreadKind, ThreadState
 from ..models.moderation import TARGET_TYPES, FlagReason
 
@@ -197,11 +198,25 @@ def _path(name: str, kind: str = "integer", pattern: str | None = None) -> dict:
     schema: dict[str, Any] = {"type": kind}
     if kind == "integer":
         schema["minimum"] = 1
+        schema["maximum"] = MAX_ID
     else:
         schema["maxLength"] = 60
     if pattern:
         schema["pattern"] = pattern
     return {"name": name, "in": "path", "required": True, "schema": schema}
+
+
+def _read_notifications() -> dict:
+    """``{"ids": [...]}`` marks those read, ``{"all": true}`` every one; any other body is a 422."""
+    op = _op("Mark the given notifications read, or all of them with {\"all\": true}", tag="social")
+    op["requestBody"] = {"required": True, "content": {"application/json": {"schema": {"oneOf": [
+        {"type": "object", "additionalProperties": False, "required": ["ids"], "properties": {
+            "ids": {"type": "array", "items": {"type": "integer", "minimum": 1,
+                                               "maximum": MAX_ID}, "maxItems": 100}}},
+        {"type": "object", "additionalProperties": False, "required": ["all"],
+         "properties": {"all": {"const": True}}},
+    ]}}}}
+    return op
 
 
 def _query(name: str, schema: dict, description: str = "") -> dict:
@@ -347,13 +362,11 @@ def _paths() -> dict[str, dict]:
             schema={"type": "object", "properties": {"unread": {"type": "integer"},
                                                      "notifications": {"type": "array"},
                                                      "next_cursor": {"type": ["string", "null"]}}})},
-        f"{p}/notifications/read": {"post": _op(
-            "Mark the given notifications read, or all of them", tag="social",
-            body={"ids": {"type": "array", "items": {"type": "integer"}, "maxItems": 100}})},
+        f"{p}/notifications/read": {"post": _read_notifications()},
         f"{p}/flags": {"post": _op(
             "Report a post, thread or reply", ok="201", tag="moderation",
             body={"target_type": {"type": "string", "enum": list(TARGET_TYPES)},
-                  "target_id": {"type": "integer", "minimum": 1},
+                  "target_id": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
                   "reason": {"type": "string", "enum": [r.value for r in FlagReason]},
                   "text": {"type": ["string", "null"], "maxLength": 500}},
             required=("target_type", "target_id", "reason"))},

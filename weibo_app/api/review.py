@@ -8,6 +8,7 @@ from flask import jsonify
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..core.dates import parse_datetime
 from ..core.exceptions import Invalid
 from ..core.extensions import db
 from ..posts import amend, lifecycle
@@ -19,14 +20,12 @@ from .serializers import iso, post_dict
 
 
 def _time_field(data: dict, name: str) -> datetime:
-    raw = text_field(data, name, 64)
-    try:
-        moment = datetime.fromisoformat(raw)
-    except ValueError:
-        raise Invalid(_("字段 %(name)s 必须是 ISO 8601 时间。", name=name), "invalid_time") from None
-    if moment.tzinfo is None:
-        raise Invalid(_("字段 %(name)s 必须带时区偏移。", name=name), "invalid_time")
-    return moment
+    value = data.get(name)
+    if value is None:
+        raise Invalid(_("缺少字段：%(name)s。", name=name), "missing_field")
+    if not isinstance(value, str):
+        raise Invalid(_("字段 %(name)s 必须是 ISO 8601 时间。", name=name), "invalid_time")
+    return parse_datetime(value, name)
 
 
 def _done(post):

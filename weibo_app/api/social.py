@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from flask import jsonify, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..core.exceptions import Invalid
 from ..core.extensions import db
 from ..departments.operations import get_department
 from ..notifications import queries as notification_queries
@@ -15,7 +17,7 @@ from ..social import operations as ops
 from ..social import queries
 from . import bp
 from .auth import token_required
-from .payload import json_body, text_field
+from .payload import id_list_field, json_body, text_field
 from .serializers import iso, post_dict
 
 
@@ -115,19 +117,16 @@ def list_notifications():
 @bp.post("/notifications/read")
 @token_required
 def read_notifications():
-    """Mark ``{"ids": [...]}`` read, or all of them when no ids are given."""
-    data = request.get_json(silent=True) or {}
-    ids = data.get("ids") if isinstance(data, dict) else None
+    """Mark ``{"ids": [...]}`` read, or every one with ``{"all": true}``; nothing else is accepted."""
+    data = json_body()
     user = current_user
-    if ids is None:
+    if set(data) == {"all"} and data["all"] is True:
         mark_all_read(user)
-    else:
-        from ..core.exceptions import Invalid
-
-        if not isinstance(ids, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
-            raise Invalid("ids must be a list of integers", "invalid_type")
-        for notification_id in ids:
+    elif set(data) == {"ids"}:
+        for notification_id in id_list_field(data, "ids"):
             mark_read(user, notification_id)
+    else:
+        raise Invalid(_('请求体必须是 {"ids": [...]} 或 {"all": true}。'), "invalid_body")
     db.session.commit()
     return jsonify({"unread": notification_queries.unread_count(user.id)})
 

@@ -15,6 +15,7 @@ from ..audit.log import record
 from ..core.clock import utcnow
 from ..core.exceptions import Conflict, Invalid
 from ..core.extensions import db
+from ..core.text import clean_name
 from ..departments.operations import get_department
 from ..models import STAFF_ROLES, Role, User
 
@@ -51,7 +52,7 @@ def create_user(
     department = get_department(department_slug) if department_slug else None
     if role in STAFF_ROLES and department is None:
         raise Invalid(_("工作人员必须属于一个部门。"), "department_required")
-    user = User(username=username, display_name=display_name.strip()[:60], role=role)
+    user = User(username=username, display_name=clean_name(display_name, 60) if display_name else "", role=role)
     if role in STAFF_ROLES:
         user.department = department
     elif role == Role.SUPERVISOR:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from ..core.exceptions import ServiceError
 from ..core.extensions import db
+from ..core.redirects import safe_target
 from ..security.limits import login_limit, register_limit
 from .forms import EmptyForm, LoginForm, RegisterForm
 from .operations import authenticate, create_user, end_all_sessions
@@ -18,9 +17,7 @@ bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
-        return target
-    return url_for("posts.timeline")
+    return safe_target(target, url_for("posts.timeline"))
 
 
 def _start_session(user, remember: bool = False) -> None:

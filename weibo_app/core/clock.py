@@ -45,7 +45,12 @@ def to_local(moment: datetime) -> datetime:
     """An aware datetime converted to the site's time zone."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(site_tz())
+    try:
+        return moment.astimezone(site_tz())
+    except OverflowError:
+        # A stored time at the very edge of the calendar (year 1 or 9999) has no local
+        # equivalent; shown as it is, in UTC, rather than failing the whole page.
+        return moment.astimezone(UTC)
 
 
 def local_today() -> date:

@@ -65,6 +65,7 @@ DEFAULTS: dict[str, Any] = {
     # Whole public pages cached this many seconds for visitors not logged in (0: off).
     "PAGE_CACHE_SECONDS": 10,
     "PAGE_CACHE_ENTRIES": 512,
+    "PAGE_CACHE_BYTES": 32 * 1024 * 1024,
     "PAGE_SIZE": 20,
     # Bearer tokens expire after this many days unless their creator asks for fewer.
     "API_TOKEN_DAYS": 90,
@@ -72,6 +73,9 @@ DEFAULTS: dict[str, Any] = {
     # "Remember me" lasts this long at most (a longer setting is cut to 30 days).
     "REMEMBER_COOKIE_DURATION": timedelta(days=30),
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+    # Every JSON request body: at most this many bytes (413) and this deep (400).
+    "JSON_MAX_BYTES": 1024 * 1024,
+    "JSON_MAX_DEPTH": 32,
     # Images: "local" keeps them in UPLOAD_DIR (default instance/uploads), or
     # "package.module:Class" names another storage (see weibo_app/media/storage.py).
     "UPLOAD_STORAGE": "local",
@@ -79,6 +83,9 @@ DEFAULTS: dict[str, Any] = {
     "IMAGE_MAX_BYTES": 5 * 1024 * 1024,
     "IMAGE_MAX_PIXELS": 50_000_000,
     "IMAGE_MAX_SIDE": 4096,
+    # Memory one decoded image may take (width x height x bytes per pixel). A larger JPEG is
+    # decoded at 1/2, 1/4 or 1/8 scale to fit; any other larger image is refused.
+    "IMAGE_DECODE_MAX_BYTES": 64 * 1024 * 1024,
     "IMAGE_THUMB_SIZE": 320,
     "POST_MAX_IMAGES": 9,
     "THREAD_MAX_IMAGES": 3,

@@ -2,12 +2,18 @@
 
 A government account's emergency post can bring a whole county to the
 timeline at once; nearly all of them are anonymous readers of the same page.
-For the endpoints below, a GET from a visitor with no login and no token is
+For the views marked ``@cached_page(...)``, a GET from a visitor with no login and no token is
 answered from a per-process cache for ``PAGE_CACHE_SECONDS`` (default 10;
 0 turns it off). A page is stored only when rendering it left the session
 untouched (no CSRF token made, no flash message read), so nothing personal is
 ever shared. Logged-in users, POSTs and every other page always go to the
 database. The security headers are added to cached answers as to fresh ones.
+
+A page is keyed on its path, the language and only the query parameters the
+view declares it reads (``@cached_page("cursor")``): ``?x=1``, ``?x=2`` ... are
+the same page and one entry, so made-up query strings cannot flood the cache.
+The cache is an LRU bounded both in entries (``PAGE_CACHE_ENTRIES``) and in
+bytes of page bodies (``PAGE_CACHE_BYTES``).
 """
 
 from __future__ import annotations
@@ -23,16 +29,27 @@ from flask_babel import get_locale
 from .clock import utcnow
 from .i18n import select_text_size
 
-CACHEABLE = frozenset({
-    "posts.timeline",
-    "departments.index",
-    "departments.detail",
-    "dashboard.scoreboard",
-    "social.topic",
-    "feeds.department_feed",
-    "feeds.category_feed",
-    "feeds.topic_feed",
-})
+#: Query parameters that every page reads (the language switch, see core/i18n.py).
+GLOBAL_PARAMS = ("lang",)
+#: Longer parameter values are not worth a cache entry: such a request goes to the view.
+MAX_PARAM_CHARS = 200
+
+
+def cached_page(*params: str):
+    """Mark a view whose page may be cached for anonymous visitors; ``params`` are the
+    query parameters it reads, the only ones that make a different page."""
+
+    def mark(view):
+        view.page_cache_params = tuple(sorted(set(params) | set(GLOBAL_PARAMS)))
+        return view
+
+    return mark
+
+
+def cache_params(endpoint: str | None) -> tuple[str, ...] | None:
+    """The declared parameters of a cacheable view, or ``None`` for one never cached."""
+    view = current_app.view_functions.get(endpoint) if endpoint else None
+    return getattr(view, "page_cache_params", None)
 
 
 @dataclass(frozen=True)
@@ -46,10 +63,18 @@ class Entry:
 class PageCache:
     """A bounded, thread-safe LRU of rendered pages."""
 
-    def __init__(self, max_entries: int):
+    def __init__(self, max_entries: int, max_bytes: int | None = None):
         self.max_entries = max_entries
+        self.max_bytes = max_bytes
+        self.size = 0
         self._entries: OrderedDict[tuple, Entry] = OrderedDict()
         self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def _drop(self, key: tuple) -> None:
+        self.size -= len(self._entries.pop(key).body)
 
     def get(self, key: tuple, now: datetime) -> Entry | None:
         with self._lock:
@@ -57,21 +82,28 @@ class PageCache:
             if entry is None:
                 return None
             if entry.expires <= now:
-                del self._entries[key]
+                self._drop(key)
                 return None
             self._entries.move_to_end(key)
             return entry
 
     def put(self, key: tuple, entry: Entry) -> None:
+        if self.max_bytes is not None and len(entry.body) > self.max_bytes:
+            return
         with self._lock:
+            if key in self._entries:
+                self._drop(key)
             self._entries[key] = entry
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
+            self.size += len(entry.body)
+            while len(self._entries) > self.max_entries or (
+                self.max_bytes is not None and self.size > self.max_bytes
+            ):
+                self._drop(next(iter(self._entries)))
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self.size = 0
 
 
 def _anonymous() -> bool:
@@ -81,15 +113,24 @@ def _anonymous() -> bool:
             and "Authorization" not in request.headers)
 
 
-def _key() -> tuple:
-    return (request.full_path, str(get_locale()), select_text_size())
+def _key(params: tuple[str, ...]) -> tuple | None:
+    """Path, language and the declared parameters' values; ``None`` when not worth caching."""
+    values = tuple((name, tuple(request.args.getlist(name))) for name in params if name in request.args)
+    if any(len(v) > MAX_PARAM_CHARS for _name, vs in values for v in vs):
+        return None
+    return (request.path, values, str(get_locale()), select_text_size())
 
 
 def _serve_cached():
     seconds = current_app.config["PAGE_CACHE_SECONDS"]
-    if not seconds or request.method != "GET" or request.endpoint not in CACHEABLE or not _anonymous():
+    if not seconds or request.method != "GET" or not _anonymous():
         return None
-    key = _key()
+    params = cache_params(request.endpoint)
+    if params is None:
+        return None
+    key = _key(params)
+    if key is None:
+        return None
     entry = current_app.extensions["page_cache"].get(key, utcnow())
     if entry is not None:
         response = Response(entry.body, status=entry.status, mimetype=entry.mimetype)
@@ -116,6 +157,8 @@ def _store(response: Response) -> Response:
 def register(app: Flask) -> None:
     app.config.setdefault("PAGE_CACHE_SECONDS", 10)
     app.config.setdefault("PAGE_CACHE_ENTRIES", 512)
-    app.extensions["page_cache"] = PageCache(int(app.config["PAGE_CACHE_ENTRIES"]))
+    app.config.setdefault("PAGE_CACHE_BYTES", 32 * 1024 * 1024)
+    app.extensions["page_cache"] = PageCache(int(app.config["PAGE_CACHE_ENTRIES"]),
+                                             int(app.config["PAGE_CACHE_BYTES"]))
     app.before_request(_serve_cached)
     app.after_request(_store)

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import base64
+import binascii
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
-from .exceptions import Invalid
+from .dates import moment_in_window
+from .exceptions import ServiceError
+from .ids import is_valid_id
 
 T = TypeVar("T")
 
@@ -20,23 +24,35 @@ class Page(Generic[T]):
     next_cursor: str | None
 
 
+class InvalidCursor(ServiceError):
+    """A cursor this app did not make: a 400, in the API as in pages."""
+
+    status = 400
+    code = "invalid_cursor"
+
+
 def encode_cursor(moment: datetime, row_id: int) -> str:
     raw = f"{moment.isoformat()}|{row_id}".encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
 def decode_cursor(cursor: str | None) -> tuple[datetime, int] | None:
+    """The (time, id) a cursor stands for; anything else, including a time outside the
+    date window or an id no row can have, is an ``InvalidCursor``."""
     if not cursor:
         return None
     try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        moment_raw, id_raw = base64.urlsafe_b64decode(padded.encode()).decode().split("|")
-        moment = datetime.fromisoformat(moment_raw)
-        if moment.tzinfo is None:
+        if len(cursor) > 200:
             raise ValueError
-        return moment, int(id_raw)
-    except (ValueError, UnicodeDecodeError):
-        raise Invalid("无效的分页游标。", "invalid_cursor") from None
+        padded = cursor + "=" * (-len(cursor) % 4)
+        moment_raw, id_raw = base64.urlsafe_b64decode(padded.encode("ascii")).decode().split("|")
+        moment = datetime.fromisoformat(moment_raw)
+        row_id = int(id_raw)
+        if moment.tzinfo is None or not moment_in_window(moment) or not is_valid_id(row_id):
+            raise ValueError
+        return moment, row_id
+    except (ValueError, UnicodeError, binascii.Error):
+        raise InvalidCursor(_("无效的分页游标。"), "invalid_cursor") from None
 
 
 def keyset_desc(stmt: sa.Select, time_col: Any, id_col: Any, cursor: str | None, limit: int) -> sa.Select:

@@ -56,6 +56,84 @@ def normalize(text: str | None) -> str:
     return text.strip()
 
 
+# --- The one cleaner for free text and names ----------------------------------------
+# Every service that stores what a person typed calls ``clean_text`` (or ``clean_name``):
+# the text is normalised (``normalize`` drops NUL, control, zero-width and bidirectional
+# characters), refused when empty where it is required, and bounded by the setting named.
+
+# Letters that draw nothing (Hangul fillers, braille blank, Mongolian vowel separator):
+# a name made only of these and blanks is no name.
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800\u180e")
+
+
+def _too_long(text: str, limit: int, counter) -> bool:
+    return counter(text) > limit
+
+
+def clean_text(
+    raw: str | None,
+    limit_setting: str | int,
+    *,
+    required: bool = True,
+    counter=len,
+    empty: tuple[str, str] | None = None,
+    too_long: tuple[str, str] | None = None,
+) -> str:
+    """Normalised text, refused (``Invalid``) when required and empty, or longer than the
+    setting named ``limit_setting`` (or that many characters, for a fixed limit), counted
+    by ``counter``: ``len`` or ``weibo_length``.
+
+    ``empty`` and ``too_long`` are (message, code) pairs; ``too_long``'s message may use
+    ``%(n)d`` for the limit.
+    """
+    from flask_babel import gettext as _
+
+    from .exceptions import Invalid
+    from .settings import get_setting
+
+    text = normalize(raw)
+    if not text:
+        if required:
+            message, code = empty or (_("内容不能为空。"), "empty")
+            raise Invalid(message, code)
+        return ""
+    limit = limit_setting if isinstance(limit_setting, int) else int(get_setting(limit_setting))
+    if _too_long(text, limit, counter):
+        message, code = too_long or (_("内容不能超过%(n)d个字。"), "too_long")
+        raise Invalid(message % {"n": limit} if "%(n)" in message else message, code)
+    return text
+
+
+def clean_reason(raw: str | None, *, required: bool = True, empty: tuple[str, str] | None = None) -> str:
+    """A reason or note (withdrawal, hiding, returning, reporting), bounded by REASON_MAX_CHARS."""
+    from flask_babel import gettext as _
+
+    return clean_text(raw, "REASON_MAX_CHARS", required=required,
+                      empty=empty or (_("请填写理由。"), "reason_required"),
+                      too_long=(_("理由不能超过%(n)d个字。"), "reason_too_long"))
+
+
+def visible(text: str) -> bool:
+    """Whether ``text`` shows anything: not only blanks and letters that draw nothing."""
+    return any(not (ch.isspace() or ch in _BLANK_LETTERS) for ch in text)
+
+
+def clean_name(raw: str | None, max_len: int) -> str:
+    """A name (display name, department name): one line, cleaned, at most ``max_len``
+    characters; one that is empty or invisible after cleaning is refused."""
+    from flask_babel import gettext as _
+
+    from .exceptions import Invalid
+
+    name = " ".join(normalize(raw).split())
+    name = "".join(ch for ch in name if ch not in _BLANK_LETTERS).strip()
+    if not name or not visible(name):
+        raise Invalid(_("名称不能为空，也不能只含空白或不可见字符。"), "invalid_name")
+    if len(name) > max_len:
+        raise Invalid(_("名称不能超过%(n)d个字符。", n=max_len), "invalid_name")
+    return name
+
+
 def _is_half_width(ch: str) -> bool:
     code = ord(ch)
     return code < 0x80 or 0xFF61 <= code <= 0xFFDC or 0xFFE8 <= code <= 0xFFEE
@@ -179,6 +257,11 @@ _TOPIC_RE = re.compile(r"#([^#\s/\\]{1," + str(TOPIC_MAX_CHARS) + r"})#")
 _MENTION_STOP = r"\s@#,.!?;:'\"()\[\]{}<>，。！？、；：“”‘’（）【】《》「」…—"
 _MENTION_RE = re.compile(r"(?<![A-Za-z0-9_.\-])@([^" + _MENTION_STOP + r"]{1,80})")
 _TOKEN_RE = re.compile(f"{_TOPIC_RE.pattern}|{_MENTION_RE.pattern}")
+
+
+def is_topic_name(name: str | None) -> bool:
+    """Whether ``name`` is a topic a post could carry: what ``extract_topics`` gives back."""
+    return bool(name) and _TOPIC_RE.fullmatch(f"#{name}#") is not None and normalize(name) == name
 
 
 def _unique(items) -> list[str]:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask_babel import gettext as _
 
 from ..core.clock import local_today
+from ..core.dates import parse_date
 from ..core.exceptions import Invalid
 from ..metrics.queries import Period, make_period
 
@@ -16,11 +17,8 @@ MAX_DAYS = 3660
 def parse_period(raw_from: str | None, raw_to: str | None, default_days: int = 30) -> Period:
     """The period asked for, or the last ``default_days`` days including today."""
     today = local_today()
-    try:
-        end = date.fromisoformat(raw_to) if raw_to else today + timedelta(days=1)
-        start = date.fromisoformat(raw_from) if raw_from else end - timedelta(days=default_days)
-    except ValueError:
-        raise Invalid(_("日期格式应为 YYYY-MM-DD。"), "invalid_date") from None
+    end = parse_date(raw_to, "to") or today + timedelta(days=1)
+    start = parse_date(raw_from, "from") or end - timedelta(days=default_days)
     if start >= end:
         raise Invalid(_("开始日期必须早于结束日期。"), "invalid_period")
     if (end - start).days > MAX_DAYS:

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from ..calendar.workdays import uncovered_years
 from ..core.clock import local_today
 from ..core.extensions import db
+from ..core.pagecache import cached_page
 from ..departments.operations import get_department
 from ..disclosure.queries import dashboard_figures as request_figures
 from ..metrics.labels import FIGURE_LABELS
@@ -97,6 +98,7 @@ def rows():
 
 
 @bp.get("/scoreboard")
+@cached_page("from", "to")
 def scoreboard():
     """Public: every department's reply rate, on-time rate and median first response."""
     period = parse_period(request.args.get("from"), request.args.get("to"), default_days=90)

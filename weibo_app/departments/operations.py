@@ -10,9 +10,11 @@ from flask_babel import gettext as _
 from ..audit.log import record
 from ..core.exceptions import Conflict, Invalid, NotFound
 from ..core.extensions import db
+from ..core.text import clean_name, normalize
 from ..models import Department, User
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,58}$")
+NAME_MAX_CHARS = 80
 
 
 def get_department(slug: str) -> Department:
@@ -31,11 +33,11 @@ def create_department(
     actor: User | None = None,
 ) -> Department:
     """Add a department under ``parent_slug`` (or at the top)."""
-    slug, name = slug.strip().lower(), name.strip()
+    slug = slug.strip().lower()
     if not SLUG_RE.match(slug):
         raise Invalid(_("部门标识只能包含小写字母、数字和连字符。"), "invalid_slug")
-    if not name or len(name) > 80:
-        raise Invalid(_("部门名称不能为空，且不超过80个字符。"), "invalid_name")
+    name = clean_name(name, NAME_MAX_CHARS)
+    description = normalize(description)
     exists = db.session.scalar(
         sa.select(Department.id).where(sa.or_(Department.slug == slug, Department.name == name))
     )

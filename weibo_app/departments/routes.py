@@ -9,6 +9,7 @@ from flask import Blueprint, render_template, request
 
 from ..core.clock import local_today
 from ..core.extensions import db
+from ..core.pagecache import cached_page
 from ..core.text import normalize
 from ..metrics.queries import compute_metrics, make_period
 from ..models import Department
@@ -21,6 +22,7 @@ bp = Blueprint("departments", __name__)
 
 
 @bp.get("/departments")
+@cached_page()
 def index():
     """Every department, as a tree."""
     departments = list(db.session.scalars(sa.select(Department).order_by(Department.path)))
@@ -45,6 +47,7 @@ def accessibility():
 
 
 @bp.get("/d/<slug>")
+@cached_page("tab", "cursor")
 def detail(slug: str):
     """A department's posts, its message board and its own figures (last 30 days)."""
     department = get_department(slug)

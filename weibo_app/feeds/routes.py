@@ -12,6 +12,8 @@ from ..core.clock import utcnow
 from ..core.exceptions import NotFound
 from ..core.extensions import db
 from ..core.labels import CATEGORY_LABELS
+from ..core.pagecache import cached_page
+from ..core.text import is_topic_name
 from ..departments.operations import get_department
 from ..models import Category, Post, PostTopic
 from ..templating import local_time
@@ -71,6 +73,7 @@ def _respond(title: str, alternate: str, posts: list[Post], fallback_updated) ->
 
 
 @bp.get("/d/<slug>/feed.atom")
+@cached_page()
 def department_feed(slug: str):
     """A department's posts as Atom."""
     dept = get_department(slug)
@@ -80,6 +83,7 @@ def department_feed(slug: str):
 
 
 @bp.get("/category/<code>/feed.atom")
+@cached_page()
 def category_feed(code: str):
     """Posts of one category of the open-government catalogue as Atom."""
     try:
@@ -92,8 +96,11 @@ def category_feed(code: str):
 
 
 @bp.get("/topic/<name>/feed.atom")
+@cached_page()
 def topic_feed(name: str):
-    """Posts with #name# as Atom."""
+    """Posts with #name# as Atom; a name no post can carry is a 404."""
+    if not is_topic_name(name):
+        raise NotFound(_("没有这个话题。"), "topic_not_found")
     posts = _latest(Post.id.in_(sa.select(PostTopic.post_id).where(PostTopic.name == name)))
     return _respond(_("话题 #%(name)s#", name=name),
                     url_for("social.topic", name=name, _external=True), posts, utcnow())

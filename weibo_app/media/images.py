@@ -4,6 +4,13 @@ The type is decided by the bytes, never by the file name or the browser's
 Content-Type. Every image is decoded and re-encoded from its pixels alone, so
 EXIF (residents' photos carry GPS positions), XMP, ICC profiles and comments
 are gone; the EXIF orientation is applied first so the photo stays upright.
+
+Memory is bounded, not only pixels: the size in the header is checked before
+any pixel is decoded, and the decoded picture may take at most
+``max_decode_bytes``. A JPEG over that is decoded straight at a smaller scale
+(Pillow's ``draft``, 1/2 to 1/8, which the decoder does for free); any other
+format over it is refused. The picture is brought down to ``max_side`` before
+any other copy is made, so a worker holds a few copies of a bounded picture.
 """
 
 from __future__ import annotations
@@ -37,6 +44,7 @@ class Limits:
     max_pixels: int
     max_side: int
     thumb_side: int
+    max_decode_bytes: int = 64 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -62,6 +70,36 @@ def _refuse(name: str, why: str, code: str) -> Invalid:
     return Invalid(_("图片“%(name)s”%(why)s", name=name or _("未命名"), why=why), code)
 
 
+#: Bytes per pixel once decoded, by the mode the header announces (palette images become RGBA).
+_BYTES_PER_PIXEL = {"1": 1, "L": 1, "P": 4, "LA": 2, "PA": 4, "RGB": 3, "RGBA": 4, "CMYK": 4, "YCbCr": 3,
+                    "I;16": 2, "I": 4, "F": 4}
+
+
+def decoded_bytes(width: int, height: int, mode: str) -> int:
+    """Memory a picture of this size and mode takes once decoded."""
+    return width * height * _BYTES_PER_PIXEL.get(mode, 4)
+
+
+def _draft_scale(image: Image.Image, budget: int) -> int:
+    """The smallest JPEG decoding scale (1, 2, 4 or 8) that fits ``budget``; 0 if none does."""
+    for scale in (1, 2, 4, 8):
+        w, h = -(-image.width // scale), -(-image.height // scale)
+        if decoded_bytes(w, h, image.mode) <= budget:
+            return scale
+    return 0
+
+
+def _fit_memory(image: Image.Image, name: str, limits: Limits) -> None:
+    """Refuse, or set a JPEG to decode smaller, before any pixel is decoded."""
+    if decoded_bytes(image.width, image.height, image.mode) <= limits.max_decode_bytes:
+        return
+    scale = _draft_scale(image, limits.max_decode_bytes) if image.format == "JPEG" else 0
+    if not scale:
+        raise _refuse(name, _("尺寸过大（%(w)d×%(h)d），请缩小后再上传。", w=image.width, h=image.height),
+                      "image_too_many_pixels")
+    image.draft(image.mode, (-(-image.width // scale), -(-image.height // scale)))
+
+
 def _open(data: bytes, name: str, limits: Limits) -> Image.Image:
     """Open and fully decode; anything that is not a whole picture of an accepted type is refused."""
     with warnings.catch_warnings():
@@ -70,9 +108,11 @@ def _open(data: bytes, name: str, limits: Limits) -> Image.Image:
             probe = Image.open(io.BytesIO(data), formats=ACCEPTED)
             if probe.width * probe.height > limits.max_pixels:
                 raise _refuse(name, _("像素过多，请缩小后再上传。"), "image_too_many_pixels")
+            _fit_memory(probe, name, limits)
             probe.verify()
             # verify() leaves the image unusable: open again to decode the pixels.
             image = Image.open(io.BytesIO(data), formats=ACCEPTED)
+            _fit_memory(image, name, limits)
             image.load()
         except UnidentifiedImageError:
             raise _refuse(
@@ -115,10 +155,12 @@ def clean_image(data: bytes, name: str, limits: Limits) -> CleanImage:
         raise _refuse(name, _("是空文件。"), "image_empty")
     image = _open(data, name, limits)
     fmt = _OUTPUT[image.format]
+    if max(image.size) > limits.max_side:
+        # First of all, so every copy below is of the smaller picture.
+        image.thumbnail((limits.max_side, limits.max_side), Image.Resampling.LANCZOS)
     image = ImageOps.exif_transpose(image)
     clean = _pixels_only(image)
-    if max(clean.size) > limits.max_side:
-        clean.thumbnail((limits.max_side, limits.max_side), Image.Resampling.LANCZOS)
+    del image
     thumb = clean.copy()
     thumb.thumbnail((limits.thumb_side, limits.thumb_side), Image.Resampling.LANCZOS)
     return CleanImage(

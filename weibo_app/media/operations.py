@@ -41,6 +41,7 @@ def limits() -> Limits:
         max_pixels=int(config["IMAGE_MAX_PIXELS"]),
         max_side=int(config["IMAGE_MAX_SIDE"]),
         thumb_side=int(config["IMAGE_THUMB_SIZE"]),
+        max_decode_bytes=int(config["IMAGE_DECODE_MAX_BYTES"]),
     )
 
 

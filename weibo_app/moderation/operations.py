@@ -15,7 +15,7 @@ from ..core.clock import utcnow
 from ..core.exceptions import Conflict, Forbidden, Invalid, NotFound
 from ..core.extensions import db
 from ..core.settings import get_setting
-from ..core.text import normalize
+from ..core.text import clean_reason, normalize
 from ..models import Flag, FlagReason, FlagResolution, Post, Reply, SensitiveWord, Thread, User
 from ..models.moderation import TARGET_TYPES
 from .visibility import Item, can_moderate, can_view, department_id_of, department_of
@@ -117,11 +117,8 @@ def flag_item(reporter: User, item: Item, reason: str, text: str | None = None) 
     if not (reporter and reporter.is_authenticated):
         raise Forbidden(_("请先登录。"), "login_required")
     code = parse_reason(reason)
-    note = normalize(text) or None
-    if code == FlagReason.OTHER and not note:
-        raise Invalid(_("选择“其他”时请说明理由。"), "reason_text_required")
-    if note and len(note) > get_setting("REASON_MAX_CHARS"):
-        raise Invalid(_("理由太长。"), "reason_too_long")
+    note = clean_reason(text, required=code == FlagReason.OTHER,
+                        empty=(_("选择“其他”时请说明理由。"), "reason_text_required")) or None
     if not can_view(reporter, item) or (isinstance(item, Post) and not (item.is_public(utcnow()))):
         raise NotFound(_("没有这条内容。"), "item_not_found")
     if item.author_id == reporter.id:
@@ -162,12 +159,7 @@ def _require_moderator(actor: User, item: Item) -> None:
 
 
 def _clean_reason(raw: str | None) -> str:
-    reason = normalize(raw)
-    if not reason:
-        raise Invalid(_("请填写隐藏理由。"), "reason_required")
-    if len(reason) > get_setting("REASON_MAX_CHARS"):
-        raise Invalid(_("理由太长。"), "reason_too_long")
-    return reason
+    return clean_reason(raw, empty=(_("请填写隐藏理由。"), "reason_required"))
 
 
 def _tell_author(item: Item, kind: str, **data) -> None:
@@ -203,7 +195,7 @@ def restore_item(actor: User, item: Item, reason: str | None = None) -> Item:
     _require_moderator(actor, item)
     if item.hidden_at is None:
         raise Conflict(_("该内容没有被隐藏。"), "not_hidden")
-    why = normalize(reason) or None
+    why = clean_reason(reason, required=False) or None
     record(actor, "moderation.restore", type_of(item), item.id,
            department_id=department_id_of(item), reason=why, hidden_reason=item.hidden_reason)
     item.hidden_at = None

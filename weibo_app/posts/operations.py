@@ -9,20 +9,15 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from ..core.exceptions import Invalid
-from ..core.settings import get_setting
-from ..core.text import normalize, weibo_length
+from ..core.text import clean_text, weibo_length
 from ..models import Category
 
 
 def clean_post_body(raw: str | None) -> str:
     """Normalised post text within the Weibo-counted limit."""
-    body = normalize(raw)
-    if not body:
-        raise Invalid(_("内容不能为空。"), "empty_body")
-    limit = int(get_setting("POST_MAX_LENGTH"))
-    if weibo_length(body) > limit:
-        raise Invalid(_("微博不能超过%(n)d字。", n=limit), "body_too_long")
-    return body
+    return clean_text(raw, "POST_MAX_LENGTH", counter=weibo_length,
+                      empty=(_("内容不能为空。"), "empty_body"),
+                      too_long=(_("微博不能超过%(n)d字。"), "body_too_long"))
 
 
 def parse_category(raw: str | None) -> Category:

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from ..core.exceptions import ServiceError
 from ..core.extensions import db
+from ..core.pagecache import cached_page
 from ..media.operations import attach_images
 from ..models import PostState
 from ..moderation.operations import HELD_MESSAGE
@@ -23,6 +24,7 @@ bp = Blueprint("posts", __name__)
 
 
 @bp.get("/")
+@cached_page("cursor")
 def timeline():
     """Published posts, newest first; a resident who follows departments sees theirs (?all=1: everyone's)."""
     followed = None

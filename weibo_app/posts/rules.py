@@ -16,8 +16,9 @@ from datetime import datetime, timedelta
 from flask_babel import gettext as _
 
 from ..core.clock import utcnow
+from ..core.dates import LAST_DAY, moment_in_window
 from ..core.exceptions import Conflict, Forbidden, Invalid
-from ..core.text import normalize
+from ..core.text import clean_reason as clean_text_reason
 from ..models import Category, Post, PostState, User
 from ..permissions import require_acts_for
 
@@ -25,9 +26,6 @@ from ..permissions import require_acts_for
 FAST_TRACK_CATEGORIES = frozenset({Category.EMERGENCY, Category.RUMOR})
 #: Longest a fast-track post may stay pinned to the top of the public timeline.
 MAX_TIMELINE_PIN = timedelta(days=30)
-REASON_MAX = 500
-
-
 # -- checks ---------------------------------------------------------------------------
 
 def require_author(actor: User, post: Post) -> None:
@@ -69,12 +67,7 @@ def require_secrecy(secrecy_checked: bool) -> None:
 
 
 def clean_reason(raw: str | None, code: str, message: str) -> str:
-    text = normalize(raw)
-    if not text:
-        raise Invalid(message, code)
-    if len(text) > REASON_MAX:
-        raise Invalid(_("说明不能超过%(n)d字。", n=REASON_MAX), "reason_too_long")
-    return text
+    return clean_text_reason(raw, empty=(message, code))
 
 
 def future_time(at: datetime | None) -> datetime:
@@ -84,6 +77,8 @@ def future_time(at: datetime | None) -> datetime:
         raise Invalid(_("请给出带时区的时间。"), "invalid_time")
     if at <= utcnow():
         raise Invalid(_("时间必须晚于现在。"), "time_in_past")
+    if not moment_in_window(at):
+        raise Invalid(_("时间必须在 %(last)s 之前。", last=LAST_DAY.isoformat()), "time_out_of_range")
     return at
 
 

@@ -13,6 +13,7 @@ from wtforms import BooleanField, DateTimeLocalField, IntegerField, StringField,
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..core.clock import site_tz
+from ..core.dates import in_window
 from ..posts.forms import PostForm
 
 
@@ -26,7 +27,7 @@ def aware(local: datetime | None) -> datetime | None:
 class DraftForm(PostForm):
     """The composer: save a draft, or submit it (publish it where there is no review)."""
 
-    scheduled_at = DateTimeLocalField(_l("定时发布（可选）"), validators=[Optional()])
+    scheduled_at = DateTimeLocalField(_l("定时发布（可选）"), validators=[Optional(), in_window()])
     save = SubmitField(_l("保存草稿"))
     submit = SubmitField(_l("提交"))
 
@@ -48,7 +49,7 @@ class ReturnForm(FlaskForm):
 
 
 class ScheduleForm(FlaskForm):
-    at = DateTimeLocalField(_l("发布时间"), validators=[Optional()])
+    at = DateTimeLocalField(_l("发布时间"), validators=[Optional(), in_window()])
     submit = SubmitField(_l("定时发布"))
 
 

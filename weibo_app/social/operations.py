@@ -13,8 +13,7 @@ from ..audit.log import record
 from ..core.clock import utcnow
 from ..core.exceptions import Conflict, Forbidden, Invalid
 from ..core.extensions import db
-from ..core.settings import get_setting
-from ..core.text import normalize, render_public_html, weibo_length
+from ..core.text import clean_text, render_public_html, weibo_length
 from ..models import Department, Follow, Like, Post, Repost, User
 from ..moderation.operations import screen_text
 
@@ -70,10 +69,8 @@ def unlike_post(user: User, post: Post) -> bool:
 
 def clean_repost_comment(raw: str | None) -> str:
     """An optional comment, within the Weibo-counted post limit (140 by default)."""
-    comment = normalize(raw)
-    limit = int(get_setting("POST_MAX_LENGTH"))
-    if weibo_length(comment) > limit:
-        raise Invalid(_("转发评论不能超过%(n)d字。", n=limit), "comment_too_long")
+    comment = clean_text(raw, "POST_MAX_LENGTH", required=False, counter=weibo_length,
+                         too_long=(_("转发评论不能超过%(n)d字。"), "comment_too_long"))
     if comment and screen_text(comment):
         # A repost has no review queue of its own: the writer is told and keeps their text.
         raise Invalid(_("转发评论包含敏感词，请修改后再转发。"), "sensitive_comment")

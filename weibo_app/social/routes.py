@@ -9,6 +9,9 @@ from flask_wtf import FlaskForm
 
 from ..core.exceptions import ServiceError
 from ..core.extensions import db
+from ..core.pagecache import cached_page
+from ..core.redirects import safe_target
+from ..core.text import is_topic_name
 from ..departments.operations import get_department
 from ..posts.queries import count_for_posts, get_public_post
 from ..posts.view_counts import flush_views
@@ -22,10 +25,7 @@ bp = Blueprint("social", __name__, cli_group=None)
 
 def _back(default: str):
     """Return to the page the button was on (local paths only), else ``default``."""
-    target = request.form.get("next", "")
-    if not target.startswith("/") or target.startswith("//") or "\\" in target:
-        target = default
-    return redirect(target, 303)
+    return redirect(safe_target(request.form.get("next"), default), 303)
 
 
 def _button(action, done: str, default: str):
@@ -119,8 +119,11 @@ def my_reposts():
 
 
 @bp.get("/topic/<name>")
+@cached_page("cursor")
 def topic(name: str):
-    """Posts with the topic #name#."""
+    """Posts with the topic #name#; a name no post can carry is a 404."""
+    if not is_topic_name(name):
+        abort(404)
     result = queries.topic_posts(name, request.args.get("cursor"), 20)
     return render_template("social/topic.html", name=name, result=result)
 

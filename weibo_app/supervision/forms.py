@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from ..core.dates import in_window
 from .operations import BODY_MAX_CHARS, MAX_WORKING_DAYS
 
 
@@ -13,7 +14,7 @@ class IssueForm(FlaskForm):
     department = SelectField(_l("督办部门"), validators=[DataRequired()], choices=[], validate_choice=False)
     thread = HiddenField(validators=[Optional(), Length(max=20)])
     body = TextAreaField(_l("督办内容"), validators=[DataRequired(), Length(max=BODY_MAX_CHARS)])
-    deadline_date = DateField(_l("办理期限（日期）"), validators=[Optional()])
+    deadline_date = DateField(_l("办理期限（日期）"), validators=[Optional(), in_window()])
     working_days = IntegerField(_l("或：几个工作日内"),
                                 validators=[Optional(), NumberRange(min=1, max=MAX_WORKING_DAYS)])
     submit = SubmitField(_l("发出督办单"))

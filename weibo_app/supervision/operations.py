@@ -9,9 +9,10 @@ from flask_babel import gettext as _
 from ..audit.log import record
 from ..calendar.workdays import due_after
 from ..core.clock import site_tz, utcnow
+from ..core.dates import FIRST_DAY, LAST_DAY, day_in_window, moment_in_window
 from ..core.exceptions import Conflict, Forbidden, Invalid
 from ..core.extensions import db
-from ..core.text import normalize, render_html
+from ..core.text import clean_text, render_html
 from ..models import Department, SupervisionNotice, Thread, User
 from ..notifications.operations import notify, notify_department
 from ..permissions import oversees, require_acts_for
@@ -22,6 +23,11 @@ MAX_WORKING_DAYS = 60
 
 def deadline_from(value: date | datetime | int) -> datetime:
     """A deadline from a local date (the end of that local day) or a number of working days from now."""
+    if isinstance(value, date) and not (
+        moment_in_window(value) if isinstance(value, datetime) else day_in_window(value)
+    ):
+        raise Invalid(_("日期必须在 %(first)s 至 %(last)s 之间。", first=FIRST_DAY.isoformat(),
+                        last=LAST_DAY.isoformat()), "invalid_deadline")
     if isinstance(value, datetime):
         if value.tzinfo is None:
             raise Invalid(_("督办期限需要带时区。"), "invalid_deadline")
@@ -34,12 +40,8 @@ def deadline_from(value: date | datetime | int) -> datetime:
 
 
 def _text(raw: str | None, code: str) -> str:
-    body = normalize(raw)
-    if not body:
-        raise Invalid(_("内容不能为空。"), code)
-    if len(body) > BODY_MAX_CHARS:
-        raise Invalid(_("内容不能超过%(n)d个字。", n=BODY_MAX_CHARS), code)
-    return body
+    return clean_text(raw, BODY_MAX_CHARS, empty=(_("内容不能为空。"), code),
+                      too_long=(_("内容不能超过%(n)d个字。"), code))
 
 
 def issue_notice(

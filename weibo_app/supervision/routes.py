@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from ..core.clock import utcnow
 from ..core.exceptions import ServiceError
 from ..core.extensions import db
+from ..core.ids import is_valid_id
 from ..departments.operations import get_department
 from ..models import Department, Thread
 from ..permissions import acts_for, oversees
@@ -41,7 +42,8 @@ def _department_choices() -> list[tuple[str, str]]:
 def _thread_or_none(raw: str | None) -> Thread | None:
     if not raw:
         return None
-    thread = db.session.get(Thread, int(raw)) if raw.isdigit() else None
+    thread_id = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 20 else None
+    thread = db.session.get(Thread, thread_id) if is_valid_id(thread_id) else None
     if thread is None:
         abort(404)
     return thread

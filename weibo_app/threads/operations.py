@@ -14,7 +14,7 @@ from ..core.clock import utcnow
 from ..core.exceptions import Conflict, Forbidden, Invalid
 from ..core.extensions import db
 from ..core.settings import get_setting
-from ..core.text import mask_pii, normalize, render_html, render_public_html
+from ..core.text import clean_reason, clean_text, mask_pii, render_html, render_public_html
 from ..models import Department, Post, Rating, Reply, Thread, ThreadKind, ThreadState, User
 from ..moderation.operations import hold_if_sensitive
 from ..permissions import oversees, require_acts_for
@@ -22,22 +22,8 @@ from ..permissions import oversees, require_acts_for
 
 def clean_body(raw: str | None, limit_setting: str = "THREAD_MAX_CHARS") -> str:
     """Normalised text, refused when empty or over its limit."""
-    body = normalize(raw)
-    if not body:
-        raise Invalid(_("内容不能为空。"), "empty_body")
-    limit = get_setting(limit_setting)
-    if len(body) > limit:
-        raise Invalid(_("内容不能超过%(n)d个字。", n=limit), "body_too_long")
-    return body
-
-
-def clean_reason(raw: str | None) -> str:
-    reason = normalize(raw)
-    if not reason:
-        raise Invalid(_("请填写理由。"), "reason_required")
-    if len(reason) > get_setting("REASON_MAX_CHARS"):
-        raise Invalid(_("理由太长。"), "reason_too_long")
-    return reason
+    return clean_text(raw, limit_setting, empty=(_("内容不能为空。"), "empty_body"),
+                      too_long=(_("内容不能超过%(n)d个字。"), "body_too_long"))
 
 
 def parse_kind(raw: str | None) -> ThreadKind:
@@ -195,7 +181,7 @@ def transfer_thread(actor: User, thread: Thread, target: Department, reason: str
         raise Conflict(_("只有待回复的留言可以转办。"), "cannot_transfer")
     if target.id == thread.department_id:
         raise Invalid(_("不能转办给本部门。"), "same_department")
-    why = normalize(reason) or None
+    why = clean_reason(reason, required=False) or None
     source_id = thread.department_id
     thread.department_id = target.id
     thread.department = target
