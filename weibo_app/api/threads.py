@@ -38,7 +38,7 @@ def ask_department(slug: str):
     data = json_body()
     thread = ops.open_thread(api_user(), body=text_field(data, "body", 2000),
                              kind=text_field(data, "kind", 40), department=department,
-                             anonymous=bool_field(data, "anonymous"))
+                             anonymous=bool_field(data, "anonymous"), private=bool_field(data, "private"))
     db.session.commit()
     return held_or_created(thread_dict(_reloaded(thread.id)), thread)
 
@@ -52,7 +52,7 @@ def ask_on_post(post_id: int):
     data = json_body()
     thread = ops.open_thread(api_user(), body=text_field(data, "body", 2000),
                              kind=text_field(data, "kind", 40), post=post,
-                             anonymous=bool_field(data, "anonymous"))
+                             anonymous=bool_field(data, "anonymous"), private=bool_field(data, "private"))
     db.session.commit()
     return held_or_created(thread_dict(_reloaded(thread.id)), thread)
 

@@ -35,6 +35,7 @@ DEFAULTS: dict[str, Any] = {
         "complaint": 5,
         "suggestion": 5,
         "comment": 5,
+        "report": 5,
     },
     # Answered threads close after this many quiet days.
     "AUTO_CLOSE_DAYS": 7,

@@ -11,11 +11,12 @@ from .review import Correction, Decision, ReviewDecision
 from .setting import Setting
 from .social import Follow, Like, PostViewDaily, Repost
 from .supervision import NoticeState, SupervisionNotice
-from .thread import Rating, Reply, Thread, ThreadKind, ThreadState
+from .thread import PRIVATE_KINDS, Rating, Reply, Thread, ThreadKind, ThreadState
 from .topic import PostTopic
 from .user import STAFF_ROLES, Role, User
 
 __all__ = [
+    "PRIVATE_KINDS",
     "AppendOnlyError",
     "AuditLog",
     "Category",
