@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
+from .access.scope import oversees
 from .core.exceptions import Forbidden
-from .models import Department, User
+from .models import User
+
+__all__ = ["acts_for", "oversees", "require_acts_for"]
 
 
 def acts_for(user: User | None, department_id: int) -> bool:
@@ -16,15 +19,3 @@ def acts_for(user: User | None, department_id: int) -> bool:
 def require_acts_for(user: User | None, department_id: int) -> None:
     if not acts_for(user, department_id):
         raise Forbidden(_("只有该部门的工作人员可以办理。"), "not_department_staff")
-
-
-def oversees(user: User | None, department: Department) -> bool:
-    """Admins see everything; a supervisor sees the subtree assigned to them."""
-    if not (user and user.is_authenticated):
-        return False
-    if user.is_admin:
-        return True
-    if not user.is_supervisor:
-        return False
-    scope = user.supervised_department
-    return scope is None or department.in_subtree_of(scope)

@@ -4,10 +4,10 @@ from flask import jsonify
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..access.read import can_read
 from ..core.exceptions import Invalid
 from ..core.extensions import db
 from ..moderation import operations as mod
-from ..moderation.visibility import can_view
 from ..security.limits import flag_limit
 from . import bp
 from .auth import token_required
@@ -37,5 +37,5 @@ def create_flag():
         "text": flag.text,
         "created_at": iso(flag.created_at),
         # Whether the item is now held for review (never reveals a held item to one who cannot see it).
-        "held": item.held_at is not None and can_view(user, item),
+        "held": item.held_at is not None and can_read(user, item),
     }), 201

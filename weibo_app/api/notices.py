@@ -4,6 +4,7 @@ from flask import jsonify
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..access.scope import oversight_of
 from ..core.clock import utcnow
 from ..core.exceptions import Forbidden
 from ..core.extensions import db
@@ -37,7 +38,7 @@ def list_notices():
     """Staff: their department's open notices, unacknowledged first; overseers: every notice in scope."""
     user = current_user
     if user.can_oversee:
-        notices = queries.notices_in_scope(None if user.is_admin else user.supervised_department)
+        notices = queries.notices_in_scope(oversight_of(user).subtree_root)
     elif user.is_staff:
         notices = queries.department_notices(user.department_id)
     else:

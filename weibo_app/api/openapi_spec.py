@@ -95,6 +95,7 @@ SCHEMAS: dict[str, Any] = {
             "department": {"type": "string"},
             "kind": {"type": "string", "enum": KINDS},
             "state": {"type": "string", "enum": STATES},
+            "private": {"type": "boolean"},
             "body": {"type": ["string", "null"]},
             "opened_at": {"type": "string", "format": "date-time"},
             "due_at": {"type": "string", "format": "date-time"},
@@ -266,8 +267,10 @@ def _paths() -> dict[str, dict]:
             "Every department with slug, name and parent", auth=None, errors=(), tag="departments",
             schema={"type": "object", "properties": {"departments": {"type": "array", "items": _ref("Department")}}})},
         f"{p}/departments/{{slug}}/threads": {"post": _op(
-            "Resident: ask a department on its message board", ok="201", schema=ONE_THREAD, params=[SLUG],
-            body={"body": BODY, "kind": {"type": "string", "enum": KINDS}}, required=("body", "kind"),
+            "Resident: ask a department on its message board (private: 不公开; kind report is always private)",
+            ok="201", schema=ONE_THREAD, params=[SLUG],
+            body={"body": BODY, "kind": {"type": "string", "enum": KINDS}, "private": {"type": "boolean"}},
+            required=("body", "kind"),
             tag="threads")},
         f"{p}/departments/{{slug}}/follow": {
             "post": _op("Follow a department", schema=_ref("FollowState"), params=[SLUG], tag="social"),
@@ -283,7 +286,9 @@ def _paths() -> dict[str, dict]:
                         required=("body", "category"), tag="posts"),
         },
         f"{p}/posts/{{post_id}}": {"get": _op(
-            "A post with its threads and replies", auth=None, schema=ONE_POST, params=[POST_ID],
+            "A post with its threads and replies. The department's staff and reviewers, and the "
+            "supervisors over it, read any state of its posts (see state); others only public ones",
+            auth=None, schema=ONE_POST, params=[POST_ID],
             errors=("404",), tag="posts")},
         f"{p}/posts/{{post_id}}/submit": {"post": _op(
             "The author submits a draft for review", schema=ONE_POST, params=[POST_ID], tag="review")},
@@ -307,8 +312,10 @@ def _paths() -> dict[str, dict]:
             "Append a correction (更正)", ok="201", params=[POST_ID], tag="review",
             body={"body": BODY}, required=("body",))},
         f"{p}/posts/{{post_id}}/threads": {"post": _op(
-            "Resident: open a thread on a post", ok="201", schema=ONE_THREAD, params=[POST_ID], tag="threads",
-            body={"body": BODY, "kind": {"type": "string", "enum": KINDS}}, required=("body", "kind"))},
+            "Resident: open a thread on a post (private: 不公开; kind report is always private)", ok="201",
+            schema=ONE_THREAD, params=[POST_ID], tag="threads",
+            body={"body": BODY, "kind": {"type": "string", "enum": KINDS}, "private": {"type": "boolean"}},
+            required=("body", "kind"))},
         f"{p}/posts/{{post_id}}/like": {
             "post": _op("Like a post", schema=_ref("LikeState"), params=[POST_ID], tag="social"),
             "delete": _op("Take a like back", schema=_ref("LikeState"), params=[POST_ID], tag="social"),

@@ -4,6 +4,7 @@ from flask import jsonify, request
 from flask_babel import gettext as _
 
 from ..core.exceptions import Invalid
+from ..moderation.visibility import current_viewer
 from ..search.queries import parse_query, search
 from . import bp
 from .serializers import post_dict, thread_dict
@@ -23,7 +24,7 @@ def search_items():
     query = parse_query(request.args)
     if not query.q:
         raise Invalid(_("请填写搜索词。"), "missing_query")
-    result = search(query, request.args.get("cursor"), limit)
+    result = search(query, request.args.get("cursor"), limit, current_viewer())
     results = [
         {"type": "post", "post": post_dict(hit.post)} if hit.post is not None
         else {"type": "thread", "thread": thread_dict(hit.thread, with_replies=False)}

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from ..access.read import body_text_for, can_read, shows
 from ..core.clock import to_local, utcnow
 from ..media.routes import image_dict
 from ..models import Department, Post, Reply, Thread
-from ..moderation.visibility import body_text_for, can_view, current_viewer, is_hidden_for
+from ..moderation.visibility import current_viewer
 from ..posts.queries import PostCounts
 
 
@@ -24,7 +25,7 @@ def post_dict(p: Post, counts: PostCounts | None = None) -> dict:
     return {
         "id": p.id,
         "department": p.department.slug,
-        "body": body_text_for(current_viewer(), p) if not p.withdrawn else None,
+        "body": body_text_for(current_viewer(), p),
         **moderation_fields(p),
         "category": p.category,
         "major": p.major,
@@ -34,7 +35,7 @@ def post_dict(p: Post, counts: PostCounts | None = None) -> dict:
         "scheduled_at": iso(p.scheduled_at),
         "withdrawn_at": iso(p.withdrawn_at),
         "withdraw_reason": p.withdraw_reason,
-        "images": images_of(p) if not p.withdrawn else [],
+        "images": images_of(p),
         "counts": {"threads": counts.threads, "likes": counts.likes, "reposts": counts.reposts,
                    "views": counts.views},
     }
@@ -50,8 +51,8 @@ def moderation_fields(item) -> dict:
 
 
 def images_of(item: Post | Thread) -> list[dict]:
-    """The item's images, unless the viewer gets the hidden placeholder instead of its text."""
-    if is_hidden_for(current_viewer(), item):
+    """The item's images, for a viewer who may read the item."""
+    if not can_read(current_viewer(), item):
         return []
     return [image_dict(image) for image in item.images]
 
@@ -76,6 +77,7 @@ def thread_dict(t: Thread, with_replies: bool = True) -> dict:
         "state": t.state,
         "body": body_text_for(current_viewer(), t),
         "anonymous": t.anonymous,
+        "private": t.private,
         **moderation_fields(t),
         "opened_at": iso(t.opened_at),
         "due_at": iso(t.due_at),
@@ -88,5 +90,5 @@ def thread_dict(t: Thread, with_replies: bool = True) -> dict:
     }
     if with_replies:
         viewer = current_viewer()
-        data["replies"] = [reply_dict(r) for r in t.replies if can_view(viewer, r)]
+        data["replies"] = [reply_dict(r) for r in t.replies if shows(viewer, r)]
     return data

@@ -39,7 +39,7 @@ def ask_department(slug: str):
     data = json_body()
     thread = ops.open_thread(current_user, body=text_field(data, "body", 2000),
                              kind=text_field(data, "kind", 40), department=department,
-                             anonymous=bool_field(data, "anonymous"))
+                             anonymous=bool_field(data, "anonymous"), private=bool_field(data, "private"))
     db.session.commit()
     return held_or_created(thread_dict(_reloaded(thread.id)), thread)
 
@@ -53,7 +53,7 @@ def ask_on_post(post_id: int):
     data = json_body()
     thread = ops.open_thread(current_user, body=text_field(data, "body", 2000),
                              kind=text_field(data, "kind", 40), post=post,
-                             anonymous=bool_field(data, "anonymous"))
+                             anonymous=bool_field(data, "anonymous"), private=bool_field(data, "private"))
     db.session.commit()
     return held_or_created(thread_dict(_reloaded(thread.id)), thread)
 

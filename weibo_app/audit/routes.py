@@ -13,6 +13,7 @@ from flask import Blueprint, abort, render_template, request
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
 
+from ..access.scope import oversight_of
 from ..admin.manage_forms import AuditFilterForm
 from ..core.clock import local_midnight_utc
 from ..core.extensions import db
@@ -38,9 +39,9 @@ def audit_page(viewer: User, form: AuditFilterForm, cursor: str | None, limit: i
         .outerjoin(Department, AuditLog.department_id == Department.id)
         .options(joinedload(AuditLog.actor))
     )
-    scope = viewer.supervised_department if viewer.is_supervisor else None
-    if scope is not None:
-        stmt = stmt.where(Department.subtree_clause(scope))
+    scope = oversight_of(viewer)
+    if not scope.everything:
+        stmt = stmt.where(scope.clause(AuditLog.department_id))
     if form.actor.data:
         actor_ids = sa.select(User.id).where(sa.func.lower(User.username) == form.actor.data.strip().lower())
         stmt = stmt.where(AuditLog.actor_id.in_(actor_ids))

@@ -37,6 +37,7 @@ DEFAULTS: dict[str, Any] = {
         "complaint": 5,
         "suggestion": 5,
         "comment": 5,
+        "report": 5,
     },
     # The site's identity, shown in the header and footer (an admin edits them at /admin/site).
     # Empty means "not set": the header then reads 政务微博 and the footer leaves the line out.

@@ -10,6 +10,7 @@ KIND_LABELS = {
     ThreadKind.SUGGESTION: _l("建议"),
     ThreadKind.HELP: _l("求助"),
     ThreadKind.COMMENT: _l("评论"),
+    ThreadKind.REPORT: _l("举报"),
 }
 
 STATE_LABELS = {

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user, login_required
 
+from ..access.scope import oversees, oversight_of
 from ..calendar.workdays import uncovered_years
 from ..core.clock import local_today
 from ..core.extensions import db
@@ -16,7 +18,6 @@ from ..metrics.queries import compute_metrics
 from ..metrics.rows import FIGURES, THREAD_FIGURES, rows_behind
 from ..metrics.trends import bar_class, weekly_trends
 from ..models import Department
-from ..permissions import oversees
 from ..supervision import queries as notices
 from .period import parse_period
 from .queries import awaiting_per_post
@@ -27,10 +28,10 @@ LIST_LIMIT = 20  # rows in each list on the dashboard; "查看全部" leads to t
 
 def _scope_ids() -> list[int] | None:
     """Departments the current supervisor may see (None: all)."""
-    if current_user.is_admin or current_user.supervised_department is None:
+    scope = oversight_of(current_user)
+    if scope.everything:
         return None
-    root = current_user.supervised_department
-    return list(db.session.scalars(Department.subtree_ids(root)))
+    return list(db.session.scalars(sa.select(Department.id).where(scope.clause(Department.id))))
 
 
 def _require_overseer():
@@ -47,7 +48,7 @@ def index():
     subtree = request.args.get("subtree", "1") == "1"
     rows = compute_metrics(period, department_ids=_scope_ids(), subtree=subtree)
     year = local_today().year
-    scope = None if current_user.is_admin else current_user.supervised_department
+    scope = oversight_of(current_user).subtree_root
     overdue = rows_behind("overdue", period, scope, True, limit=LIST_LIMIT)
     unanswered = rows_behind("unanswered_posts", period, scope, True, limit=LIST_LIMIT)
     trends = weekly_trends(period.as_of, scope)

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from markupsafe import escape
 from sqlalchemy.orm import joinedload
 
+from ..access.read import can_read, shown_posts_clause
 from ..core.clock import utcnow
 from ..core.exceptions import NotFound
 from ..core.extensions import db
@@ -30,7 +31,7 @@ def _latest(*conditions) -> list[Post]:
     now = utcnow()
     stmt = (
         sa.select(Post).options(joinedload(Post.department))
-        .where(Post.listed_clause(now), *conditions)
+        .where(shown_posts_clause(None, now), *conditions)
         .order_by(Post.published_at.desc(), Post.id.desc())
         .limit(FEED_SIZE)
     )
@@ -42,7 +43,7 @@ def _entry(post: Post) -> Entry:
         notice = _("该微博已于 %(time)s 撤回，原因：%(reason)s",
                    time=local_time(post.withdrawn_at) or "—", reason=post.withdraw_reason or _("未说明"))
         title, html = _("【已撤回】") + post.department.name, f"<p>{escape(notice)}</p>"
-    elif post.hidden_at is not None:
+    elif not can_read(None, post):  # hidden: its notice
         notice = _("该内容因%(reason)s已隐藏", reason=post.hidden_reason or _("未说明"))
         title, html = _("【已隐藏】") + post.department.name, f"<p>{escape(notice)}</p>"
     else:

@@ -9,10 +9,9 @@ from flask import Blueprint, abort, current_app, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
-from ..core.clock import utcnow
+from ..access.read import can_read
 from ..core.extensions import db
 from ..models import Image, Post, Thread
-from ..moderation.visibility import sees_full
 from . import allow_uploads
 from .images import content_type_of, megabytes
 from .storage import KEY_RE, get_storage
@@ -25,32 +24,6 @@ bp.app_url_value_preprocessor(lambda endpoint, values: allow_uploads(endpoint))
 #: (the ETag makes asking cheap).
 PUBLIC_CACHE = "public, max-age=3600"
 PRIVATE_CACHE = "private, max-age=300"
-
-
-def _hidden(obj) -> bool:
-    """Hidden or held by moderation: not for the public, whatever it carries."""
-    return getattr(obj, "hidden_at", None) is not None or getattr(obj, "held_at", None) is not None
-
-
-def _public(image: Image) -> bool:
-    """Whether anyone may see this image: the rules of the page it appears on.
-
-    A post's images go with the post (public, not hidden or held); a thread's
-    with the thread, whose page stays readable even when its post is withdrawn.
-    """
-    if image.post is not None:
-        return image.post.is_public(utcnow()) and not _hidden(image.post)
-    if image.thread is not None:
-        return not _hidden(image.thread)
-    return False
-
-
-def _may_see_anyway(image: Image) -> bool:
-    """The uploader, and whoever sees the item in full (moderation/visibility.py), see the rest."""
-    if not current_user.is_authenticated:
-        return False
-    target = image.post or image.thread
-    return current_user.id == image.owner_id or (target is not None and sees_full(current_user, target))
 
 
 @bp.get("/media/<path:key>")
@@ -68,8 +41,9 @@ def file(key: str):
     )
     if image is None:
         abort(404)
-    public = _public(image)
-    if not public and not _may_see_anyway(image):
+    # What the image belongs to decides (access/read.py); shared caches keep only what anyone may see.
+    public = can_read(None, image)
+    if not public and not can_read(current_user, image):
         abort(404)
     storage = get_storage()
     direct = storage.url(key)

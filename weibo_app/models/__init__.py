@@ -27,7 +27,7 @@ from .review import Correction, Decision, ReviewDecision
 from .setting import Setting
 from .social import Follow, Like, PostViewDaily, Repost
 from .supervision import NoticeState, SupervisionNotice
-from .thread import Rating, Reply, Thread, ThreadKind, ThreadState
+from .thread import PRIVATE_KINDS, Rating, Reply, Thread, ThreadKind, ThreadState
 from .token import ApiToken
 from .topic import PostTopic
 from .user import STAFF_ROLES, Role, User
@@ -47,6 +47,7 @@ __all__ = [
     "RequestCounter",
     "RequestEvent",
     "RequestState",
+    "PRIVATE_KINDS",
     "AppendOnlyError",
     "AuditLog",
     "Category",

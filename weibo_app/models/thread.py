@@ -25,6 +25,11 @@ class ThreadKind(StrEnum):
     SUGGESTION = "suggestion"
     HELP = "help"
     COMMENT = "comment"
+    REPORT = "report"  # 举报: always private
+
+
+#: Kinds that are never public, whatever the resident ticked.
+PRIVATE_KINDS = frozenset({ThreadKind.REPORT})
 
 
 class ThreadState(StrEnum):
@@ -70,6 +75,9 @@ class Thread(db.Model):
     rated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Shown to the public as 匿名网民; staff of the department still see who it is.
     anonymous: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # 不公开: read only by the opener, the department's staff, the supervisors over it and
+    # moderators (access/read.py); never on a public page, but counted in every figure.
+    private: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # The rendering with personal information masked (text.mask_pii), for the public.
     body_html_public: Mapped[str | None] = mapped_column(sa.Text)
     # The text as the public reads it (personal information masked): what search matches.

@@ -10,6 +10,8 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from ..access.read import Item, can_read, department_id_of, department_of
+from ..access.scope import oversees
 from ..audit.log import record
 from ..core.clock import utcnow
 from ..core.exceptions import Conflict, Forbidden, Invalid, NotFound
@@ -18,7 +20,6 @@ from ..core.settings import get_setting
 from ..core.text import clean_reason, normalize
 from ..models import Flag, FlagReason, FlagResolution, Post, Reply, SensitiveWord, Thread, User
 from ..models.moderation import TARGET_TYPES
-from .visibility import Item, can_moderate, can_view, department_id_of, department_of
 
 MODELS: dict[str, type] = {"post": Post, "thread": Thread, "reply": Reply}
 HELD_MESSAGE = _l("内容包含敏感词，已提交人工审核")
@@ -116,11 +117,11 @@ def flag_item(reporter: User, item: Item, reason: str, text: str | None = None) 
     """Any logged-in user reports an item once; at FLAG_THRESHOLD open flags it is held."""
     if not (reporter and reporter.is_authenticated):
         raise Forbidden(_("请先登录。"), "login_required")
+    if not can_read(reporter, item):  # the item and everything it sits inside
+        raise NotFound(_("没有这条内容。"), "item_not_found")
     code = parse_reason(reason)
     note = clean_reason(text, required=code == FlagReason.OTHER,
                         empty=(_("选择“其他”时请说明理由。"), "reason_text_required")) or None
-    if not can_view(reporter, item) or (isinstance(item, Post) and not (item.is_public(utcnow()))):
-        raise NotFound(_("没有这条内容。"), "item_not_found")
     if item.author_id == reporter.id:
         raise Conflict(_("不能举报自己的内容。"), "own_item")
     if item.hidden_at is not None:
@@ -154,7 +155,7 @@ def _resolve_flags(item: Item, resolution: FlagResolution) -> int:
 
 
 def _require_moderator(actor: User, item: Item) -> None:
-    if not can_moderate(actor, department_of(item)):
+    if not oversees(actor, department_of(item)):
         raise Forbidden(_("只有管理员或督办人员可以处理举报。"), "not_moderator")
 
 
@@ -174,7 +175,8 @@ def _tell_author(item: Item, kind: str, **data) -> None:
 
 
 def hide_item(actor: User, item: Item, reason: str) -> Item:
-    """Hide an item with a reason; the public sees "该内容因…已隐藏" in its place."""
+    """Hide an item with a reason: the public sees "该内容因…已隐藏" in its place, and nothing of
+    what sits inside it (a hidden thread's replies, follow-ups and photos); a thread takes no follow-ups."""
     _require_moderator(actor, item)
     why = _clean_reason(reason)
     if item.hidden_at is not None:

@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
+from ..access.scope import oversight_of
 from ..core.extensions import db
-from ..models import Department, Flag, Post, Reply, SensitiveWord, Thread, User
+from ..models import Flag, Post, Reply, SensitiveWord, Thread, User
 from .operations import MODELS
 
 LIMIT = 200
@@ -29,14 +30,6 @@ class QueueEntry:
     @property
     def sort_key(self):
         return (self.item.held_at is None, -len(self.flags), self.item.id)
-
-
-def _in_scope(dept_col, viewer: User):
-    """Admins moderate everywhere; a supervisor the subtree they oversee."""
-    scope = viewer.supervised_department if viewer.is_supervisor else None
-    if scope is None:
-        return sa.true()
-    return dept_col.in_(Department.subtree_ids(scope))
 
 
 def _loaded(target_type: str):
@@ -68,11 +61,11 @@ def moderation_queue(viewer: User) -> tuple[list[QueueEntry], list[QueueEntry]]:
         stmt, dept_col = _loaded(target_type)
         waiting = sa.and_(model.hidden_at.is_(None), sa.or_(model.held_at.is_not(None), model.id.in_(flagged_ids)))
         rows = db.session.scalars(
-            stmt.where(_in_scope(dept_col, viewer), waiting).order_by(model.id).limit(LIMIT)
+            stmt.where(oversight_of(viewer).clause(dept_col), waiting).order_by(model.id).limit(LIMIT)
         ).unique().all()
         pending += [QueueEntry(target_type, item, by_target.get((target_type, item.id), [])) for item in rows]
         rows = db.session.scalars(
-            stmt.where(_in_scope(dept_col, viewer), model.hidden_at.is_not(None))
+            stmt.where(oversight_of(viewer).clause(dept_col), model.hidden_at.is_not(None))
             .order_by(model.hidden_at.desc(), model.id.desc()).limit(50)
         ).unique().all()
         hidden += [QueueEntry(target_type, item) for item in rows]

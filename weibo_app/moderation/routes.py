@@ -9,14 +9,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from ..core.clock import utcnow
+from ..access.read import can_read, template_helpers
 from ..core.exceptions import ServiceError
 from ..core.extensions import db
 from ..security.limits import flag_limit
 from . import operations as mod
 from .forms import REASON_LABELS, ActionForm, FlagForm, HideForm, RestoreForm, WordForm
 from .queries import moderation_queue, sensitive_words
-from .visibility import can_view, sees_full, template_helpers
 
 bp = Blueprint("moderation", __name__)
 
@@ -39,16 +38,9 @@ def _visible_item(target_type: str, target_id: int):
         item = mod.get_item(target_type, target_id)
     except ServiceError:
         abort(404)
-    # The item and everything it sits in must be something this user can read:
-    # not a draft or a withdrawn post's text, not a reply inside a held thread.
-    thread = item if target_type == "thread" else item.thread if target_type == "reply" else None
-    post = item if target_type == "post" else thread.post if thread is not None else None
-    if not all(can_view(current_user, x) for x in (post, thread, item) if x is not None):
+    # The item, given everything it sits in, must be something this user can read.
+    if not can_read(current_user, item):
         abort(404)
-    if post is not None and not sees_full(current_user, post):
-        shown = post.is_public(utcnow()) or (post is not item and post.withdrawn)
-        if not shown:
-            abort(404)
     return item
 
 

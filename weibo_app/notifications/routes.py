@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 
 from ..core.extensions import db
 from . import queries, subscribers  # noqa: F401  (subscribers connect the signals)
-from .messages import describe, target_url
+from .messages import describe
 from .operations import mark_all_read, mark_read
 
 bp = Blueprint("notifications", __name__)
@@ -20,8 +20,10 @@ bp = Blueprint("notifications", __name__)
 def index():
     """The user's notifications, newest first, unread ones marked."""
     page = queries.notifications_of(current_user.id, request.args.get("cursor"), 20)
+    shown = queries.shown_targets(current_user, page.items)
     return render_template(
-        "notifications/index.html", page=page, describe=describe, target_url=target_url,
+        "notifications/index.html", page=page, describe=describe,
+        target_url=lambda n: queries.link_of(current_user, n, shown),
     )
 
 
@@ -33,7 +35,7 @@ def read(notification_id: int):
         return redirect(url_for("notifications.index"), 303)
     row = mark_read(current_user, notification_id)
     db.session.commit()
-    return redirect(target_url(row.kind, row.data) or url_for("notifications.index"), 303)
+    return redirect(queries.link_of(current_user, row) or url_for("notifications.index"), 303)
 
 
 @bp.post("/notifications/read-all")

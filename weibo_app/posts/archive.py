@@ -7,11 +7,11 @@ import io
 
 from flask_babel import gettext as _
 
+from ..access.scope import scope_of
 from ..api.serializers import iso
 from ..core.exceptions import Forbidden
 from ..metrics.queries import Period
 from ..models import Department
-from ..permissions import acts_for, oversees
 from ..review import queries
 
 CSV_COLUMNS = (
@@ -86,5 +86,5 @@ def to_csv(records: list[dict]) -> str:
 
 def require_export_right(user, department: Department) -> None:
     """Reviewers and the head of the department, and whoever oversees it, may export."""
-    if not (acts_for(user, department.id) and user.can_review) and not oversees(user, department):
+    if not (scope_of(user).covers(department) and (user.can_review or user.can_oversee)):
         raise Forbidden(_("只有本部门审核人、主要负责人或督办人员可以导出。"), "export_forbidden")

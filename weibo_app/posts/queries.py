@@ -10,11 +10,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
+from ..access.read import shown_posts_clause, shows, thread_public_by_itself
 from ..core.clock import utcnow
 from ..core.exceptions import NotFound
 from ..core.extensions import db
 from ..core.pagination import Page, keyset_desc, page_of
-from ..models import Like, Post, PostState, PostViewDaily, Repost, Thread
+from ..models import Like, Post, PostViewDaily, Repost, Thread
 
 
 @dataclass
@@ -33,21 +34,24 @@ class TimelinePage:
     pinned: list[Post] = field(default_factory=list)  # shown above the page, first page only
 
 
-def _count_of(model, column=None) -> sa.ScalarSelect:
+def _count_of(model, column=None, *conditions) -> sa.ScalarSelect:
     """A correlated count (or sum) of ``model`` rows of the outer post."""
     value = sa.func.count() if column is None else sa.func.coalesce(sa.func.sum(column), 0)
-    return sa.select(value).where(model.post_id == Post.id).scalar_subquery()
+    return sa.select(value).where(model.post_id == Post.id, *conditions).scalar_subquery()
 
 
 def count_for_posts(post_ids: list[int]) -> dict[int, PostCounts]:
     """Threads, likes, reposts and views of these posts in one query (indexed
-    correlated counts); plus, for a logged-in viewer, which of them they liked."""
+    correlated counts); plus, for a logged-in viewer, which of them they liked.
+
+    Public counts: a thread counts when the public may read it (not held, hidden
+    or private), whoever is looking; the figures of DESIGN.md count them all."""
     counts = {pid: PostCounts() for pid in post_ids}
     if not post_ids:
         return counts
     rows = db.session.execute(
         sa.select(
-            Post.id, _count_of(Thread), _count_of(Like), _count_of(Repost),
+            Post.id, _count_of(Thread, None, thread_public_by_itself()), _count_of(Like), _count_of(Repost),
             _count_of(PostViewDaily, PostViewDaily.views),
         ).where(Post.id.in_(post_ids))
     )
@@ -78,7 +82,7 @@ def timeline(
     stmt = (
         sa.select(Post)
         .options(joinedload(Post.department))
-        .where(Post.listed_clause(now))
+        .where(shown_posts_clause(None, now))  # the public list, whoever looks
     )
     if department_ids is not None:
         stmt = stmt.where(Post.department_id.in_(department_ids))
@@ -100,22 +104,14 @@ def timeline(
     return TimelinePage(page, count_for_posts([p.id for p in pinned + page.items]), pinned)
 
 
-def _held_for_insider(post: Post) -> bool:
-    """A held post is still shown to its department's staff and moderators."""
-    from ..moderation.visibility import current_viewer, sees_full
-
-    return (
-        post.held_at is not None
-        and post.state in (PostState.PUBLISHED, PostState.SCHEDULED)
-        and sees_full(current_viewer(), post)
-    )
-
-
 def get_public_post(post_id: int) -> Post:
-    """A post the public may open: published, or withdrawn (shown as its notice)."""
+    """A post the current viewer may open (``access.read.shows``): a public one, a withdrawn
+    one as its notice, a hidden one as its placeholder; insiders open any state of theirs."""
+    from ..moderation.visibility import current_viewer
+
     post = db.session.scalar(
         sa.select(Post).options(joinedload(Post.department)).where(Post.id == post_id)
     )
-    if post is None or not (post.is_public(utcnow()) or post.withdrawn or _held_for_insider(post)):
+    if post is None or not shows(current_viewer(), post):
         raise NotFound(_("没有这条微博。"), "post_not_found")
     return post

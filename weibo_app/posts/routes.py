@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..core.clock import utcnow
 from ..core.exceptions import ServiceError
 from ..core.extensions import db
 from ..core.pagecache import cached_page
@@ -38,7 +39,7 @@ def timeline():
 def detail(post_id: int):
     """A post with its threads; official replies stand out."""
     post = queries.get_public_post(post_id)
-    if not post.withdrawn:
+    if post.is_public(utcnow()):
         record_view(post.id)  # buffered: this page writes nothing to the database
     return render_post_page(post, ask_form())
 

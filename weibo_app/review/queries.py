@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
+from ..access.read import shown_posts_clause
 from ..core.clock import local_midnight_utc, to_local, utcnow
 from ..core.exceptions import NotFound
 from ..core.extensions import db
@@ -104,7 +105,7 @@ def _archived(department_id: int) -> sa.ColumnElement[bool]:
     """Posts that went public (withdrawn ones stay, as their notice)."""
     return sa.and_(
         Post.department_id == department_id,
-        Post.listed_clause(utcnow()),
+        shown_posts_clause(None, utcnow()),  # the public record, whoever exports it
     )
 
 

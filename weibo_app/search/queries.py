@@ -20,13 +20,14 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
+from ..access.read import readable_posts_clause, readable_replies_clause, readable_threads_clause
 from ..core.clock import utcnow
 from ..core.exceptions import Invalid
 from ..core.extensions import db
 from ..core.pagination import keyset_desc, page_of
 from ..core.text import normalize
 from ..departments.operations import get_department
-from ..models import Category, Department, Post, Reply, Thread, ThreadKind, ThreadState
+from ..models import Category, Department, Post, PostState, Reply, Thread, ThreadKind, ThreadState, User
 from . import ddl
 
 MAX_QUERY_CHARS = 100
@@ -112,11 +113,6 @@ def parse_query(args: Mapping[str, str]) -> SearchQuery:
     )
 
 
-def _not_hidden(model) -> list[sa.ColumnElement[bool]]:
-    """Moderation's hidden and held items never reach the public through search."""
-    return [getattr(model, name).is_(None) for name in ("hidden_at", "held_at") if hasattr(model, name)]
-
-
 def _escape_like(term: str) -> str:
     return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
@@ -141,8 +137,8 @@ def _post_matches(term: str, dialect: str) -> sa.ColumnElement[bool]:
     return _contains(Post.body, term, dialect)
 
 
-def _thread_matches(term: str, dialect: str) -> sa.ColumnElement[bool]:
-    replies = sa.select(Reply.thread_id).where(*_not_hidden(Reply))
+def _thread_matches(term: str, dialect: str, viewer: User | None, now: datetime) -> sa.ColumnElement[bool]:
+    replies = sa.select(Reply.thread_id).where(readable_replies_clause(viewer, now))
     if dialect == "sqlite" and len(term) >= 3:
         own = Thread.id.in_(_fts_ids(term, "threads"))
         replies = replies.where(Reply.id.in_(_fts_ids(term, "replies")))
@@ -152,13 +148,14 @@ def _thread_matches(term: str, dialect: str) -> sa.ColumnElement[bool]:
     return sa.or_(own, Thread.id.in_(replies))
 
 
-def _public_posts(now: datetime) -> list[sa.ColumnElement[bool]]:
-    # Withdrawn posts are out: public_clause admits only published (or due scheduled) ones.
-    return [Post.public_clause(now), *_not_hidden(Post)]
+def _found_posts(viewer: User | None, now: datetime) -> list[sa.ColumnElement[bool]]:
+    """Publications the viewer may read (access/read.py); drafts and withdrawn posts are not searched."""
+    published = sa.and_(Post.state.in_((PostState.PUBLISHED, PostState.SCHEDULED)), Post.published_at <= now)
+    return [published, readable_posts_clause(viewer, now)]
 
 
-def _posts_stmt(query: SearchQuery, now: datetime, dialect: str) -> sa.Select:
-    stmt = sa.select(Post.published_at.label("at"), (Post.id * 2).label("key")).where(*_public_posts(now))
+def _posts_stmt(query: SearchQuery, now: datetime, dialect: str, viewer: User | None) -> sa.Select:
+    stmt = sa.select(Post.published_at.label("at"), (Post.id * 2).label("key")).where(*_found_posts(viewer, now))
     for term in query.terms:
         stmt = stmt.where(_post_matches(term, dialect))
     if query.department is not None:
@@ -168,13 +165,13 @@ def _posts_stmt(query: SearchQuery, now: datetime, dialect: str) -> sa.Select:
     return stmt
 
 
-def _threads_stmt(query: SearchQuery, now: datetime, dialect: str) -> sa.Select:
-    on_public_post = Thread.post_id.in_(sa.select(Post.id).where(*_public_posts(now)))
+def _threads_stmt(query: SearchQuery, now: datetime, dialect: str, viewer: User | None) -> sa.Select:
+    on_found_post = Thread.post_id.in_(sa.select(Post.id).where(*_found_posts(viewer, now)))
     stmt = sa.select(Thread.opened_at.label("at"), (Thread.id * 2 + 1).label("key")).where(
-        sa.or_(Thread.post_id.is_(None), on_public_post), *_not_hidden(Thread)
+        sa.or_(Thread.post_id.is_(None), on_found_post), readable_threads_clause(viewer, now)
     )
     for term in query.terms:
-        stmt = stmt.where(_thread_matches(term, dialect))
+        stmt = stmt.where(_thread_matches(term, dialect, viewer, now))
     if query.department is not None:
         stmt = stmt.where(Thread.department_id == query.department.id)
     if query.kind:
@@ -184,8 +181,8 @@ def _threads_stmt(query: SearchQuery, now: datetime, dialect: str) -> sa.Select:
     return stmt
 
 
-def search(query: SearchQuery, cursor: str | None = None, limit: int = 20) -> SearchResult:
-    """One page of results, newest first. An empty query finds nothing."""
+def search(query: SearchQuery, cursor: str | None = None, limit: int = 20, viewer: User | None = None) -> SearchResult:
+    """One page of what ``viewer`` may read (None: the public), newest first. An empty query finds nothing."""
     result = SearchResult(query)
     if not query.terms or not (query.wants_posts or query.wants_threads):
         return result
@@ -193,9 +190,9 @@ def search(query: SearchQuery, cursor: str | None = None, limit: int = 20) -> Se
     dialect = db.session.get_bind().dialect.name
     parts = []
     if query.wants_posts:
-        parts.append(_posts_stmt(query, now, dialect))
+        parts.append(_posts_stmt(query, now, dialect, viewer))
     if query.wants_threads:
-        parts.append(_threads_stmt(query, now, dialect))
+        parts.append(_threads_stmt(query, now, dialect, viewer))
     ranked = (sa.union_all(*parts) if len(parts) > 1 else parts[0]).subquery("ranked")
     # key = id * 2 (+1 for a thread): one integer that orders ties and says which table.
     stmt = keyset_desc(sa.select(ranked.c.at, ranked.c.key), ranked.c.at, ranked.c.key, cursor, limit)
@@ -225,7 +222,7 @@ def _load_threads(ids: list[int]) -> dict[int, Thread]:
         return {}
     stmt = (
         sa.select(Thread)
-        .options(joinedload(Thread.author), joinedload(Thread.department))
+        .options(joinedload(Thread.author), joinedload(Thread.department), joinedload(Thread.post))
         .where(Thread.id.in_(ids))
     )
     return {t.id: t for t in db.session.scalars(stmt)}

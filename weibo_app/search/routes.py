@@ -8,6 +8,7 @@ from flask import Blueprint, render_template, request
 from ..core.exceptions import Invalid, NotFound
 from ..core.extensions import db
 from ..models import Department
+from ..moderation.visibility import current_viewer
 from .queries import SearchQuery, SearchResult, parse_query, search
 
 bp = Blueprint("search", __name__)
@@ -21,7 +22,7 @@ def index():
     error = None
     try:
         query = parse_query(request.args)
-        result = search(query, request.args.get("cursor"), PAGE_SIZE)
+        result = search(query, request.args.get("cursor"), PAGE_SIZE, current_viewer())
     except (Invalid, NotFound) as err:
         error = err.message
         query = SearchQuery(q=(request.args.get("q") or "")[:100])

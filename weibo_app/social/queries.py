@@ -6,11 +6,13 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
+from ..access.read import can_read, shown_posts_clause
 from ..core.clock import utcnow
 from ..core.exceptions import NotFound
 from ..core.extensions import db
 from ..core.pagination import Page, keyset_desc, page_of
 from ..models import Department, Follow, Like, Post, PostTopic, Repost
+from ..moderation.visibility import current_viewer
 from ..posts.queries import TimelinePage, count_for_posts
 
 
@@ -39,8 +41,8 @@ def liked_post_ids(user_id: int, post_ids: list[int]) -> set[int]:
 
 
 def _visible(now) -> sa.ColumnElement[bool]:
-    """Public posts, and withdrawn ones (shown as their notice)."""
-    return Post.listed_clause(now)
+    """What the public is shown: public posts, withdrawn ones as their notice, hidden ones as theirs."""
+    return shown_posts_clause(None, now)
 
 
 def topic_posts(name: str, cursor: str | None = None, limit: int = 20) -> TimelinePage:
@@ -65,7 +67,7 @@ def _with_original(stmt: sa.Select) -> sa.Select:
 def get_repost(repost_id: int) -> Repost:
     """A repost with its original post (which may since have been withdrawn)."""
     repost = db.session.scalar(_with_original(sa.select(Repost)).where(Repost.id == repost_id))
-    if repost is None or not (repost.post.withdrawn or repost.post.is_public(utcnow())):
+    if repost is None or not can_read(current_viewer(), repost):
         raise NotFound(_("没有这条转发。"), "repost_not_found")
     return repost
 

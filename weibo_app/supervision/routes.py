@@ -7,23 +7,20 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..access.read import can_read
+from ..access.scope import oversees, oversight_of
 from ..core.clock import utcnow
 from ..core.exceptions import ServiceError
 from ..core.extensions import db
 from ..core.ids import is_valid_id
 from ..departments.operations import get_department
 from ..models import Department, Thread
-from ..permissions import acts_for, oversees
+from ..permissions import acts_for
 from . import operations as ops
 from . import queries
 from .forms import AcknowledgeForm, CloseForm, IssueForm
 
 bp = Blueprint("supervision", __name__)
-
-
-def scope_of(user) -> Department | None:
-    """The subtree a supervisor oversees (None: every department)."""
-    return None if user.is_admin else user.supervised_department
 
 
 def _require_overseer() -> None:
@@ -33,9 +30,7 @@ def _require_overseer() -> None:
 
 def _department_choices() -> list[tuple[str, str]]:
     stmt = sa.select(Department.slug, Department.name).order_by(Department.path)
-    scope = scope_of(current_user)
-    if scope is not None:
-        stmt = stmt.where(Department.subtree_clause(scope))
+    stmt = stmt.where(oversight_of(current_user).clause(Department.id))
     return [("", _("请选择部门"))] + [(slug, name) for slug, name in db.session.execute(stmt)]
 
 
@@ -44,7 +39,8 @@ def _thread_or_none(raw: str | None) -> Thread | None:
         return None
     thread_id = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 20 else None
     thread = db.session.get(Thread, thread_id) if is_valid_id(thread_id) else None
-    if thread is None:
+    # A thread outside the supervisor's area does not exist for them: nothing of it is shown.
+    if thread is None or not oversees(current_user, thread.department) or not can_read(current_user, thread):
         abort(404)
     return thread
 
@@ -54,7 +50,7 @@ def _thread_or_none(raw: str | None) -> Thread | None:
 def index():
     """Overseers: every notice in their scope, newest first."""
     _require_overseer()
-    notices = queries.notices_in_scope(scope_of(current_user))
+    notices = queries.notices_in_scope(oversight_of(current_user).subtree_root)
     return render_template("supervision/index.html", notices=notices, now=utcnow())
 
 

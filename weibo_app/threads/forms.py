@@ -13,6 +13,7 @@ class ThreadForm(FlaskForm):
     kind = SelectField(_l("类型"), choices=list(KIND_LABELS.items()), default="consultation")
     body = TextAreaField(_l("留言内容"), validators=[DataRequired(), Length(max=2000)])
     images = MultipleFileField(_l("照片（可选，最多3张）"))
+    private = BooleanField(_l("不公开"))
     anonymous = BooleanField(_l("匿名显示"))
     submit = SubmitField(_l("提交留言"))
 

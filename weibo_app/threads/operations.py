@@ -15,7 +15,7 @@ from ..core.exceptions import Conflict, Forbidden, Invalid
 from ..core.extensions import db
 from ..core.settings import get_setting
 from ..core.text import clean_reason, clean_text, mask_pii, render_html, render_public_html
-from ..models import Department, Post, Rating, Reply, Thread, ThreadKind, ThreadState, User
+from ..models import PRIVATE_KINDS, Department, Post, Rating, Reply, Thread, ThreadKind, ThreadState, User
 from ..moderation.operations import hold_if_sensitive
 from ..permissions import oversees, require_acts_for
 
@@ -34,7 +34,9 @@ def parse_kind(raw: str | None) -> ThreadKind:
 
 
 def due_for(kind: str, moment: datetime) -> datetime:
-    return due_after(moment, int(get_setting("DUE_WORKING_DAYS")[kind]))
+    days = get_setting("DUE_WORKING_DAYS")
+    # A kind saved before it existed (举报) is given a complaint's time.
+    return due_after(moment, int(days.get(kind, days.get(ThreadKind.COMPLAINT, 5))))
 
 
 def open_thread(
@@ -45,8 +47,10 @@ def open_thread(
     post: Post | None = None,
     department: Department | None = None,
     anonymous: bool = False,
+    private: bool = False,
 ) -> Thread:
-    """A resident opens a thread on a public post or on a department's message board."""
+    """A resident opens a thread on a public post or on a department's message board;
+    privately (不公开) when asked, and always for a report (举报)."""
     if not author.is_resident:
         raise Forbidden(_("只有居民账号可以留言。"), "residents_only")
     thread_kind = parse_kind(kind)
@@ -72,6 +76,7 @@ def open_thread(
         body_html_public=render_public_html(text),
         body_public=mask_pii(text),
         anonymous=bool(anonymous),
+        private=bool(private) or thread_kind in PRIVATE_KINDS,
         opened_at=now,
         due_at=due,
         first_due_at=due,
@@ -106,6 +111,8 @@ def reply_to_thread(actor: User, thread: Thread, body: str) -> Reply:
         if thread.state == ThreadState.AWAITING:
             thread.state = ThreadState.ANSWERED
     elif actor.id == thread.author_id:
+        if thread.hidden_at is not None or thread.held_at is not None:
+            raise Conflict(_("该留言已被管理员隐藏或正在审核，暂不能追问。"), "thread_closed")
         reply = Reply(
             thread_id=thread.id,
             author_id=actor.id,

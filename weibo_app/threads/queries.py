@@ -6,11 +6,12 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
+from ..access.read import shown_threads_clause, shows
 from ..core.exceptions import NotFound
 from ..core.extensions import db
 from ..core.pagination import Page, keyset_desc, page_of
 from ..models import Reply, Thread, ThreadState
-from ..moderation.visibility import can_view, current_viewer, visible_clause
+from ..moderation.visibility import current_viewer
 
 
 def _with_replies(stmt: sa.Select) -> sa.Select:
@@ -22,11 +23,12 @@ def _with_replies(stmt: sa.Select) -> sa.Select:
 
 
 def get_thread(thread_id: int) -> Thread:
-    """A thread with its replies, or NotFound."""
+    """A thread with its replies (as its notice where hidden), or NotFound: held and private
+    threads do not exist for those who may not read them."""
     thread = db.session.scalar(
         _with_replies(sa.select(Thread).options(joinedload(Thread.post))).where(Thread.id == thread_id)
     )
-    if thread is None or not can_view(current_viewer(), thread):
+    if thread is None or not shows(current_viewer(), thread):
         raise NotFound(_("没有这条留言。"), "thread_not_found")
     return thread
 
@@ -34,7 +36,7 @@ def get_thread(thread_id: int) -> Thread:
 def threads_of_post(post_id: int) -> list[Thread]:
     """All threads on a post, oldest first, with replies."""
     stmt = _with_replies(sa.select(Thread)).where(
-        Thread.post_id == post_id, visible_clause(Thread, current_viewer())
+        Thread.post_id == post_id, shown_threads_clause(current_viewer())
     )
     return list(db.session.scalars(stmt.order_by(Thread.opened_at, Thread.id)))
 
@@ -43,7 +45,7 @@ def board_threads(department_id: int, cursor: str | None, limit: int) -> Page[Th
     """A department's message board: questions addressed to it directly, newest first."""
     stmt = _with_replies(sa.select(Thread)).where(
         Thread.department_id == department_id, Thread.post_id.is_(None),
-        visible_clause(Thread, current_viewer()),
+        shown_threads_clause(current_viewer()),
     )
     rows = list(db.session.scalars(keyset_desc(stmt, Thread.opened_at, Thread.id, cursor, limit)))
     return page_of(rows, limit, lambda t: (t.opened_at, t.id))

@@ -37,7 +37,7 @@ def _ask(form: ThreadForm, **target):
         return None
     try:
         thread = ops.open_thread(current_user, body=form.body.data, kind=form.kind.data,
-                                 anonymous=form.anonymous.data, **target)
+                                 anonymous=form.anonymous.data, private=form.private.data, **target)
         attach_images(current_user, form.images.data, thread=thread)
     except ServiceError as err:
         db.session.rollback()
