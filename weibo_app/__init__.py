@@ -121,9 +121,11 @@ def configure_blueprints(app: Flask) -> None:
 
 
 def configure_templates(app: Flask) -> None:
+    from .access import actions
     from .templating import register
 
     register(app)
+    actions.register(app)
 
 
 def configure_errors(app: Flask) -> None:

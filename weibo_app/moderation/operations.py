@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from ..access.actions import require_action
 from ..audit.log import record
 from ..core.clock import utcnow
 from ..core.exceptions import Conflict, Forbidden, Invalid, NotFound
@@ -124,10 +125,7 @@ def flag_item(reporter: User, item: Item, reason: str, text: str | None = None) 
         raise Invalid(_("理由太长。"), "reason_too_long")
     if not can_view(reporter, item) or (isinstance(item, Post) and not (item.is_public(utcnow()))):
         raise NotFound(_("没有这条内容。"), "item_not_found")
-    if item.author_id == reporter.id:
-        raise Conflict(_("不能举报自己的内容。"), "own_item")
-    if item.hidden_at is not None:
-        raise Conflict(_("该内容已被隐藏。"), "already_hidden")
+    require_action(reporter, item, "flag")
     target_type = type_of(item)
     already = db.session.scalar(sa.select(Flag.id).where(
         Flag.reporter_id == reporter.id, Flag.target_type == target_type, Flag.target_id == item.id
@@ -157,6 +155,7 @@ def _resolve_flags(item: Item, resolution: FlagResolution) -> int:
 
 
 def _require_moderator(actor: User, item: Item) -> None:
+    """Releasing and dismissing flags: the same moderators who may hide the item."""
     if not can_moderate(actor, department_of(item)):
         raise Forbidden(_("只有管理员或督办人员可以处理举报。"), "not_moderator")
 
@@ -183,10 +182,8 @@ def _tell_author(item: Item, kind: str, **data) -> None:
 
 def hide_item(actor: User, item: Item, reason: str) -> Item:
     """Hide an item with a reason; the public sees "该内容因…已隐藏" in its place."""
-    _require_moderator(actor, item)
+    require_action(actor, item, "hide")
     why = _clean_reason(reason)
-    if item.hidden_at is not None:
-        raise Conflict(_("该内容已被隐藏。"), "already_hidden")
     item.hidden_at = utcnow()
     item.hidden_reason = why
     item.hidden_by_id = actor.id
@@ -200,9 +197,7 @@ def hide_item(actor: User, item: Item, reason: str) -> Item:
 
 def restore_item(actor: User, item: Item, reason: str | None = None) -> Item:
     """Undo a hiding: the item is public again."""
-    _require_moderator(actor, item)
-    if item.hidden_at is None:
-        raise Conflict(_("该内容没有被隐藏。"), "not_hidden")
+    require_action(actor, item, "unhide")
     why = normalize(reason) or None
     record(actor, "moderation.restore", type_of(item), item.id,
            department_id=department_id_of(item), reason=why, hidden_reason=item.hidden_reason)

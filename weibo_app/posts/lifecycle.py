@@ -14,58 +14,23 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from ..access.actions import require_action
 from ..audit.log import record
 from ..core import signals
 from ..core.clock import utcnow
-from ..core.exceptions import Conflict, Forbidden, Invalid
+from ..core.exceptions import Forbidden, Invalid
 from ..core.extensions import db
 from ..core.text import normalize, render_html
-from ..models import Category, Correction, Decision, Post, PostState, ReviewDecision, User
+from ..models import Correction, Decision, Post, PostState, ReviewDecision, User
 from ..moderation.operations import hold_if_sensitive
-from ..permissions import require_acts_for
 from .operations import clean_post_body, parse_category, publish_post
 
-#: Categories that may take the fast track: one approval by the head publishes at once.
-FAST_TRACK_CATEGORIES = frozenset({Category.EMERGENCY, Category.RUMOR})
 #: Longest a fast-track post may stay pinned to the top of the public timeline.
 MAX_TIMELINE_PIN = timedelta(days=30)
 REASON_MAX = 500
 
 
-# -- checks ---------------------------------------------------------------------------
-
-def _require_author(actor: User, post: Post) -> None:
-    require_acts_for(actor, post.department_id)
-    if actor.id != post.author_id:
-        raise Forbidden(_("只有作者本人可以修改或提交草稿。"), "author_only")
-
-
-def _require_reviewer(actor: User, post: Post) -> None:
-    require_acts_for(actor, post.department_id)
-    if not actor.can_review:
-        raise Forbidden(_("只有本部门的审核人可以办理。"), "reviewer_only")
-
-
-def _require_head(actor: User, post: Post) -> None:
-    require_acts_for(actor, post.department_id)
-    if not actor.is_dept_head:
-        raise Forbidden(_("只有本部门的主要负责人可以办理。"), "head_only")
-
-
-def _require_not_author(actor: User, post: Post) -> None:
-    if actor.id == post.author_id:
-        raise Forbidden(_("不能审核自己撰写的微博。"), "own_post")
-
-
-def _require_state(post: Post, *states: str) -> None:
-    if post.state not in states:
-        raise Conflict(_("该微博当前的状态不允许此操作。"), "invalid_state")
-
-
-def _require_public(post: Post) -> None:
-    if not post.is_public(utcnow()):
-        raise Conflict(_("只能对已公开的微博进行此操作。"), "not_public")
-
+# -- checks (who may act, in which state: ..access.actions) ---------------------------
 
 def _require_secrecy(secrecy_checked: bool) -> None:
     if secrecy_checked is not True:
@@ -89,97 +54,6 @@ def _future(at: datetime | None) -> datetime:
     if at <= utcnow():
         raise Invalid(_("时间必须晚于现在。"), "time_in_past")
     return at
-
-
-# -- who may do what, in which state (the UI asks ``allowed_actions``) ---------------
-
-def _guard_edit(actor: User, post: Post) -> None:
-    _require_author(actor, post)
-    _require_state(post, PostState.DRAFT)
-
-
-def _guard_approve(actor: User, post: Post) -> None:
-    if post.state == PostState.PENDING_FINAL:
-        return _guard_final(actor, post)
-    _require_reviewer(actor, post)
-    _require_not_author(actor, post)
-    _require_state(post, PostState.PENDING)
-
-
-def _guard_final(actor: User, post: Post) -> None:
-    _require_head(actor, post)
-    _require_not_author(actor, post)
-    _require_state(post, PostState.PENDING_FINAL)
-
-
-def _guard_fast_track(actor: User, post: Post) -> None:
-    _require_head(actor, post)
-    _require_not_author(actor, post)
-    if post.category not in FAST_TRACK_CATEGORIES:
-        raise Invalid(_("只有应急管理和辟谣信息可以走快速通道。"), "not_fast_track")
-    _require_state(post, PostState.PENDING, PostState.PENDING_FINAL)
-
-
-def _guard_return(actor: User, post: Post) -> None:
-    _require_reviewer(actor, post)
-    _require_not_author(actor, post)
-    if post.state == PostState.PENDING_FINAL:
-        _require_head(actor, post)
-    elif post.state == PostState.SCHEDULED:
-        if post.is_public(utcnow()):
-            raise Conflict(_("该微博已公开，只能撤回。"), "already_public")
-    else:
-        _require_state(post, PostState.PENDING)
-
-
-def _guard_schedule(actor: User, post: Post) -> None:
-    require_acts_for(actor, post.department_id)
-    if post.state == PostState.DRAFT:
-        _require_author(actor, post)
-    elif post.state in (PostState.PENDING, PostState.PENDING_FINAL):
-        if actor.id != post.author_id:
-            _require_reviewer(actor, post)
-    elif post.state == PostState.SCHEDULED and not post.is_public(utcnow()):
-        _require_reviewer(actor, post)
-    else:
-        raise Conflict(_("该微博已公开，不能再定时。"), "invalid_state")
-
-
-def _guard_withdraw(actor: User, post: Post) -> None:
-    _require_reviewer(actor, post)
-    _require_public(post)
-
-
-def _guard_correct(actor: User, post: Post) -> None:
-    require_acts_for(actor, post.department_id)
-    _require_public(post)
-
-
-def _guard_pin_timeline(actor: User, post: Post) -> None:
-    _require_reviewer(actor, post)
-    if not post.fast_track:
-        raise Conflict(_("只有快速通道发布的微博可以在首页置顶。"), "not_fast_track")
-    _require_public(post)
-
-
-_GUARDS = {
-    "edit": _guard_edit, "submit": _guard_edit, "approve": _guard_approve,
-    "fast_track": _guard_fast_track, "return": _guard_return, "schedule": _guard_schedule,
-    "withdraw": _guard_withdraw, "correct": _guard_correct, "pin": _guard_withdraw,
-    "pin_timeline": _guard_pin_timeline,
-}
-
-
-def allowed_actions(actor: User, post: Post) -> frozenset[str]:
-    """The decisions ``actor`` may take on ``post`` now: the same checks the services run."""
-    allowed = set()
-    for name, guard in _GUARDS.items():
-        try:
-            guard(actor, post)
-        except (Forbidden, Conflict, Invalid):
-            continue
-        allowed.add(name)
-    return frozenset(allowed)
 
 
 # -- helpers --------------------------------------------------------------------------
@@ -231,7 +105,7 @@ def save_draft(author: User, *, body: str, category: str, major: bool = False,
 def edit_draft(actor: User, post: Post, *, body: str, category: str, major: bool = False,
                scheduled_at: datetime | None = None, submit: bool = False) -> Post:
     """The author changes their draft (a returned post is a draft again)."""
-    _guard_edit(actor, post)
+    require_action(actor, post, "edit")
     text = clean_post_body(body)
     post.body, post.body_html = text, render_html(text)
     post.category = parse_category(category)
@@ -248,7 +122,7 @@ def edit_draft(actor: User, post: Post, *, body: str, category: str, major: bool
 
 def submit_post(actor: User, post: Post) -> Post:
     """The author hands the draft to review; a department without review publishes it."""
-    _guard_edit(actor, post)
+    require_action(actor, post, "edit")
     if post.scheduled_at is not None and post.scheduled_at <= utcnow():
         post.scheduled_at = None  # the time asked for has passed: publish on approval
     post.updated_at = utcnow()
@@ -271,7 +145,7 @@ def approve_post(actor: User, post: Post, *, secrecy_checked: bool) -> Post:
     """
     if post.state == PostState.PENDING_FINAL:
         return final_approve(actor, post, secrecy_checked=secrecy_checked)
-    _guard_approve(actor, post)
+    require_action(actor, post, "approve")
     _require_secrecy(secrecy_checked)
     final = post.major and actor.is_dept_head
     _decide(actor, post, Decision.FINAL_APPROVE if final else Decision.APPROVE, secrecy_checked=True)
@@ -288,7 +162,7 @@ def approve_post(actor: User, post: Post, *, secrecy_checked: bool) -> Post:
 
 def final_approve(actor: User, post: Post, *, secrecy_checked: bool) -> Post:
     """The department head approves a major post for publication."""
-    _guard_final(actor, post)
+    require_action(actor, post, "final_approve")
     _require_secrecy(secrecy_checked)
     _decide(actor, post, Decision.FINAL_APPROVE, secrecy_checked=True)
     record(actor, "post.final_approve", "post", post.id, department_id=post.department_id,
@@ -300,7 +174,7 @@ def final_approve(actor: User, post: Post, *, secrecy_checked: bool) -> Post:
 def fast_track_publish(actor: User, post: Post, *, secrecy_checked: bool,
                        pin_until: datetime | None = None) -> Post:
     """Emergency information or a rumour rebuttal: the head's one approval publishes now."""
-    _guard_fast_track(actor, post)
+    require_action(actor, post, "fast_track")
     _require_secrecy(secrecy_checked)
     _decide(actor, post, Decision.FAST_TRACK, secrecy_checked=True)
     record(actor, "post.fast_track", "post", post.id, department_id=post.department_id,
@@ -315,7 +189,7 @@ def fast_track_publish(actor: User, post: Post, *, secrecy_checked: bool,
 
 def return_post(actor: User, post: Post, *, comment: str) -> Post:
     """A reviewer sends the post back to its author as a draft, saying why."""
-    _guard_return(actor, post)
+    require_action(actor, post, "return")
     text = _reason(comment, "comment_required", _("退回时请说明理由。"))
     post.state = PostState.DRAFT
     post.published_at = None
@@ -334,7 +208,7 @@ def schedule_post(actor: User, post: Post, at: datetime) -> Post:
     last approval then schedules instead of publishing. An approved, scheduled
     post that is not public yet can be moved by a reviewer.
     """
-    _guard_schedule(actor, post)
+    require_action(actor, post, "schedule")
     at = _future(at)
     post.scheduled_at = at
     if post.state == PostState.SCHEDULED:
@@ -365,7 +239,7 @@ def publish_due() -> int:
 
 def withdraw_post(actor: User, post: Post, *, reason: str) -> Post:
     """A reviewer withdraws a public post; a notice with the reason takes its place."""
-    _guard_withdraw(actor, post)
+    require_action(actor, post, "withdraw")
     text = _reason(reason, "reason_required", _("撤回时请说明理由。"))
     now = utcnow()
     post.state = PostState.WITHDRAWN
@@ -380,7 +254,7 @@ def withdraw_post(actor: User, post: Post, *, reason: str) -> Post:
 
 def add_correction(actor: User, post: Post, *, body: str) -> Correction:
     """Staff append a correction (更正) under a public post; the post stays as it was."""
-    _guard_correct(actor, post)
+    require_action(actor, post, "correct")
     text = clean_post_body(body)
     row = Correction(post_id=post.id, author_id=actor.id, body=text, body_html=render_html(text),
                      created_at=utcnow())
@@ -393,7 +267,7 @@ def add_correction(actor: User, post: Post, *, body: str) -> Correction:
 
 def pin_post(actor: User, post: Post) -> Post:
     """Pin a post to the top of its department's page; the one pinned before is unpinned."""
-    _guard_withdraw(actor, post)  # the same right: a reviewer, on a public post
+    require_action(actor, post, "pin")
     current = db.session.scalar(sa.select(Post).where(
         Post.department_id == post.department_id, Post.dept_pinned_at.is_not(None)))
     if current is not None and current.id != post.id:
@@ -406,9 +280,7 @@ def pin_post(actor: User, post: Post) -> Post:
 
 
 def unpin_post(actor: User, post: Post) -> Post:
-    _require_reviewer(actor, post)
-    if post.dept_pinned_at is None:
-        raise Conflict(_("该微博没有置顶。"), "not_pinned")
+    require_action(actor, post, "unpin")
     post.dept_pinned_at = None
     record(actor, "post.unpin", "post", post.id, department_id=post.department_id)
     return post
@@ -416,7 +288,7 @@ def unpin_post(actor: User, post: Post) -> Post:
 
 def pin_to_timeline(actor: User, post: Post, until: datetime) -> Post:
     """Keep a fast-track post at the top of the public timeline until ``until``."""
-    _guard_pin_timeline(actor, post)
+    require_action(actor, post, "pin_timeline")
     until = _future(until)
     if until - utcnow() > MAX_TIMELINE_PIN:
         raise Invalid(_("首页置顶不能超过%(n)d天。", n=MAX_TIMELINE_PIN.days), "pin_too_long")
@@ -427,9 +299,7 @@ def pin_to_timeline(actor: User, post: Post, until: datetime) -> Post:
 
 
 def unpin_from_timeline(actor: User, post: Post) -> Post:
-    _require_reviewer(actor, post)
-    if post.timeline_pinned_until is None:
-        raise Conflict(_("该微博没有在首页置顶。"), "not_pinned")
+    require_action(actor, post, "unpin_timeline")
     post.timeline_pinned_until = None
     record(actor, "post.unpin_timeline", "post", post.id, department_id=post.department_id)
     return post

@@ -10,6 +10,7 @@ from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_t
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..access.actions import allowed_actions
 from ..core.clock import to_local, utcnow
 from ..core.exceptions import ServiceError
 from ..core.extensions import db
@@ -87,7 +88,7 @@ def show(post_id: int):
         corrections=queries.corrections_for([post.id])[post.id],
         approve_form=ApproveForm(), fast_form=FastTrackForm(), return_form=ReturnForm(),
         schedule_form=ScheduleForm(), action_form=ActionForm(),
-        allowed=ops.allowed_actions(current_user, post),
+        allowed=allowed_actions(current_user, post),
     )
 
 
