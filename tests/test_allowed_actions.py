@@ -49,11 +49,11 @@ def world(app, make):
     return a, b, people, {k: t.id for k, t in threads.items()}
 
 
-def accepts(call) -> bool:
+def accepts(call, *args) -> bool:
     """Whether the service takes the action; nothing it did is kept."""
     savepoint = db.session.begin_nested()
     try:
-        call()
+        call(*args)
     except ServiceError:
         ok = False
     else:
@@ -107,7 +107,7 @@ def test_thread_actions(world, client, login):
                 page = page_of(client, login, people[role], f"/t/{tid}")
                 allowed = allowed_actions(people[role], db.session.get(Thread, tid))
                 for action, call in THREAD_SERVICE.items():
-                    taken = accepts(lambda: call(people[role], db.session.get(Thread, tid), world))
+                    taken = accepts(call, people[role], db.session.get(Thread, tid), world)
                     shown = THREAD_CONTROL[action](tid) in page if action in THREAD_CONTROL else taken
                     if not (shown == (action in allowed) == taken):
                         mismatches.append((role, state, action, shown, action in allowed, taken))
@@ -185,7 +185,7 @@ def test_post_actions(world, client, login):
                 if state in ("published", "withdrawn"):
                     pages += page_of(client, login, user, f"/p/{pid}")
                 for action, call in POST_SERVICE.items():
-                    taken = accepts(lambda: call(user, db.session.get(Post, pid)))
+                    taken = accepts(call, user, db.session.get(Post, pid))
                     marker = {**WORKFLOW_CONTROL, **PUBLIC_CONTROL}.get(action)
                     shown = marker(pid) in pages if marker and pages else taken
                     if not (shown == (action in allowed) == taken):

@@ -18,8 +18,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent / "weibo_app"
 
-#: Edges allowed to close a cycle, each with its reason. Only these may remain.
-ALLOWED: dict[tuple[str, str], str] = {}
+#: Imports allowed to close a cycle: (importing file, imported package) -> why.
+#: Both find the current user of an API request (bearer token) from below the API;
+#: they go once the token user is loaded by Flask-Login's request_loader. Nothing else
+#: may be added here: fix the arrow instead.
+ALLOWED: dict[tuple[str, str], str] = {
+    ("weibo_app/moderation/visibility.py", "api"): "current_viewer() asks api.auth for the token user",
+    ("weibo_app/security/limits.py", "api"): "the per-user rate-limit key asks api.auth for the token user",
+}
 
 
 def unit_of(parts: tuple[str, ...]) -> str:
@@ -53,8 +59,8 @@ def targets(path: Path, tree: ast.AST) -> list[tuple[tuple[str, ...], int]]:
     return [(t, line) for t, line in found if t and t[0] == "weibo_app"]
 
 
-def graph() -> dict[str, dict[str, list[str]]]:
-    """{source: {target: ["file:line", ...]}}"""
+def graph(skip_allowed: bool = False) -> dict[str, dict[str, list[str]]]:
+    """{source: {target: ["file:line", ...]}}; with ``skip_allowed``, without the ALLOWED imports."""
     edges: dict[str, dict[str, list[str]]] = {}
     for path in sorted(ROOT.rglob("*.py")):
         if {"migrations", "translations"} & set(path.parts):
@@ -64,8 +70,11 @@ def graph() -> dict[str, dict[str, list[str]]]:
             continue
         for target, line in targets(path, ast.parse(path.read_text(encoding="utf-8"))):
             dest = unit_of(target)
+            name = path.relative_to(ROOT.parent).as_posix()
+            if skip_allowed and (name, dest) in ALLOWED:
+                continue
             if dest not in (source, "__init__"):
-                where = f"{path.relative_to(ROOT.parent)}:{line}"
+                where = f"{name}:{line}"
                 edges.setdefault(source, {}).setdefault(dest, []).append(where)
     return edges
 
@@ -114,18 +123,19 @@ def main(argv: list[str]) -> int:
         if verbose:
             for dest, places in sorted(edges[source].items()):
                 print(f"    {dest}: {', '.join(places)}")
-    strict = {s: {d for d in ds if (s, d) not in ALLOWED} for s, ds in edges.items()}
+    kept = graph(skip_allowed=True)
+    strict = {s: set(ds) for s, ds in kept.items()}
     bad = cycles(strict)
     for component in bad:
         inside = set(component)
         print(f"cycle of {len(component)}: {' '.join(component)}", file=sys.stderr)
         for source in component:
             for dest in sorted(strict[source] & inside):
-                print(f"    {source} -> {dest}: {', '.join(edges[source][dest])}", file=sys.stderr)
-    allowed_cycles = cycles({s: set(ds) for s, ds in edges.items()})
-    if allowed_cycles and not bad:
-        for component in allowed_cycles:
-            print(f"allowed cycle: {' '.join(component)} (see ALLOWED)")
+                print(f"    {source} -> {dest}: {', '.join(kept[source][dest])}", file=sys.stderr)
+    for component in cycles({s: set(ds) for s, ds in edges.items()}):
+        print(f"cycle through allowed imports only: {' '.join(component)}")
+        for (name, dest), why in ALLOWED.items():
+            print(f"    {name} -> {dest}: {why}")
     return 1 if bad else 0
 
 

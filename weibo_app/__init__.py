@@ -15,7 +15,7 @@ from .core.extensions import babel, csrf, db, limiter, login_manager, migrate
 BLUEPRINTS = (
     "weibo_app.auth.routes:bp",
     "weibo_app.posts.routes:bp",
-    "weibo_app.departments.routes:bp",
+    "weibo_app.posts.department_pages:bp",
     "weibo_app.threads.routes:bp",
     "weibo_app.dashboard.routes:bp",
     "weibo_app.admin.routes:bp",
@@ -46,6 +46,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     configure_database(app)
     configure_extensions(app)
     configure_security(app)
+    configure_signals(app)
     configure_blueprints(app)
     configure_templates(app)
     configure_errors(app)
@@ -112,6 +113,15 @@ def configure_security(app: Flask) -> None:
     from . import security
 
     security.init_app(app)
+
+
+def configure_signals(app: Flask) -> None:
+    """Features that react to domain events subscribe here, not as a side effect of an import."""
+    from .notifications import subscribers
+    from .social import topics
+
+    subscribers.connect()
+    topics.connect()
 
 
 def configure_blueprints(app: Flask) -> None:

@@ -8,13 +8,12 @@ from flask_babel import gettext as _
 from markupsafe import escape
 from sqlalchemy.orm import joinedload
 
-from ..core.clock import utcnow
+from ..core.clock import local_time, utcnow
 from ..core.exceptions import NotFound
 from ..core.extensions import db
 from ..core.labels import CATEGORY_LABELS
 from ..departments.operations import get_department
 from ..models import Category, Post, PostTopic
-from ..templating import local_time
 from .atom import Entry, build_feed
 
 bp = Blueprint("feeds", __name__)

@@ -21,6 +21,7 @@ from ..core.clock import utcnow
 from ..core.exceptions import Forbidden, Invalid
 from ..core.extensions import db
 from ..core.text import normalize, render_html
+from ..departments.mentions import render_post_body
 from ..models import Correction, Decision, Post, PostState, ReviewDecision, User
 from ..moderation.operations import hold_if_sensitive
 from .operations import clean_post_body, parse_category, publish_post
@@ -256,7 +257,7 @@ def add_correction(actor: User, post: Post, *, body: str) -> Correction:
     """Staff append a correction (更正) under a public post; the post stays as it was."""
     require_action(actor, post, "correct")
     text = clean_post_body(body)
-    row = Correction(post_id=post.id, author_id=actor.id, body=text, body_html=render_html(text),
+    row = Correction(post_id=post.id, author_id=actor.id, body=text, body_html=render_post_body(text),
                      created_at=utcnow())
     db.session.add(row)
     db.session.flush()

@@ -19,8 +19,10 @@ from ..departments.operations import get_department
 from ..models import Decision
 from ..permissions import acts_for
 from ..posts import lifecycle as ops
-from ..posts.archive import export_records, require_export_right, to_csv
+from ..posts.queries import corrections_for
+from ..templating import add_nav_counter
 from . import queries
+from .archive import export_records, require_export_right, to_csv
 from .forms import (
     ActionForm,
     ApproveForm,
@@ -35,6 +37,12 @@ from .forms import (
 )
 
 bp = Blueprint("review", __name__, cli_group=None)
+
+
+@bp.record_once
+def _review_badge(state) -> None:
+    """Reviewers see how many posts wait for their decision."""
+    add_nav_counter(state.app, "review", lambda user: queries.waiting_count(user) if user.can_review else None)
 
 
 def _do(form, action: Callable[[], object], done: str, target: str, back: str | None = None):
@@ -85,7 +93,7 @@ def show(post_id: int):
     post = _staff_post(post_id)
     return render_template(
         "review/post.html", post=post, decisions=queries.decisions_for([post.id])[post.id],
-        corrections=queries.corrections_for([post.id])[post.id],
+        corrections=corrections_for([post.id])[post.id],
         approve_form=ApproveForm(), fast_form=FastTrackForm(), return_form=ReturnForm(),
         schedule_form=ScheduleForm(), action_form=ActionForm(),
         allowed=allowed_actions(current_user, post),

@@ -13,7 +13,7 @@ from ..departments.operations import get_department
 from ..posts.queries import count_for_posts, get_public_post
 from ..posts.view_counts import flush_views
 from . import operations as ops
-from . import queries, topics  # noqa: F401  (topics subscribes to post_published)
+from . import queries
 from .forms import RepostForm
 
 # cli_group=None: ``flask flush-views`` at the top level.

@@ -79,3 +79,11 @@ def inbox_totals(department_id: int, now) -> tuple[int, int]:
         .where(Thread.department_id == department_id, Thread.state == ThreadState.AWAITING)
     ).one()
     return awaiting, overdue
+
+
+def awaiting_count(department_id: int) -> int:
+    """How many of a department's threads await an answer (the inbox badge)."""
+    return db.session.scalar(
+        sa.select(sa.func.count(Thread.id))
+        .where(Thread.department_id == department_id, Thread.state == ThreadState.AWAITING)
+    ) or 0

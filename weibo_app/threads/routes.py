@@ -8,16 +8,15 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..core.clock import utcnow
+from ..core.clock import local_time, utcnow
 from ..core.exceptions import ServiceError
 from ..core.extensions import db
 from ..departments.operations import get_department
 from ..media.operations import attach_images
 from ..moderation.operations import HELD_MESSAGE
-from ..permissions import acts_for, oversees
-from ..posts.pages import render_post_page
-from ..posts.queries import get_public_post
+from ..permissions import acts_for
 from ..security.limits import reply_limit, thread_limit
+from ..templating import add_nav_counter
 from . import operations as ops
 from . import queries
 from .forms import DismissForm, OverturnForm, RateForm, ReplyForm, ThreadForm, TransferForm
@@ -31,7 +30,7 @@ def _require_resident():
         abort(403)
 
 
-def _ask(form: ThreadForm, **target):
+def ask(form: ThreadForm, **target):
     """Open the thread (with its photos) and commit once; None when the form must be shown again."""
     if not form.validate_on_submit():
         return None
@@ -50,17 +49,6 @@ def _ask(form: ThreadForm, **target):
     return redirect(url_for("threads.detail", thread_id=thread.id), 303)
 
 
-@bp.post("/p/<int:post_id>/threads")
-@login_required
-@thread_limit
-def open_on_post(post_id: int):
-    """A resident opens a thread on a post."""
-    _require_resident()
-    post = get_public_post(post_id)
-    form = ThreadForm()
-    return _ask(form, post=post) or render_post_page(post, form, 422)
-
-
 @bp.post("/d/<slug>/threads")
 @login_required
 @thread_limit
@@ -69,14 +57,12 @@ def open_on_board(slug: str):
     _require_resident()
     department = get_department(slug)
     form = ThreadForm()
-    return _ask(form, department=department) or (
+    return ask(form, department=department) or (
         render_template("threads/ask.html", department=department, form=form), 422
     )
 
 
 def _due_text(thread) -> str:
-    from ..templating import local_time
-
     return local_time(thread.due_at)
 
 
@@ -186,6 +172,11 @@ def can_act_for(department_id: int) -> bool:
     return acts_for(current_user, department_id)
 
 
-@bp.app_template_global()
-def can_oversee_thread(thread) -> bool:
-    return oversees(current_user, thread.department)
+@bp.record_once
+def _inbox_badge(state) -> None:
+    """Staff see how many of their department's threads await an answer."""
+
+    def awaiting(user):
+        return queries.awaiting_count(user.department_id) if user.is_staff else None
+
+    add_nav_counter(state.app, "inbox", awaiting)
