@@ -14,6 +14,7 @@ from ..access.actions import allowed_actions
 from ..core.clock import to_local, utcnow
 from ..core.exceptions import ServiceError
 from ..core.extensions import db
+from ..core.views import run_service
 from ..dashboard.period import parse_period
 from ..departments.operations import get_department
 from ..models import Decision
@@ -51,14 +52,8 @@ def _do(form, action: Callable[[], object], done: str, target: str, back: str | 
         errors = [e for field in form for e in field.errors]
         flash(errors[0] if errors else _("请求有误。"), "error")
         return redirect(back or target, 303)
-    try:
-        action()
-    except ServiceError as err:
-        db.session.rollback()
-        flash(err.message, "error")
+    if not run_service(action, done).ok:
         return redirect(back or target, 303)
-    db.session.commit()
-    flash(done, "success")
     return redirect(target, 303)
 
 

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from ..core.clock import local_time, utcnow
 from ..core.exceptions import ServiceError
 from ..core.extensions import db
+from ..core.views import run_service
 from ..departments.operations import get_department
 from ..media.operations import attach_images
 from ..moderation.operations import HELD_MESSAGE
@@ -80,18 +81,10 @@ def _act(thread_id: int, form_cls, action: Callable, done: str, form_name: str):
     if form_cls is TransferForm:
         form.department.choices = transfer_choices()
     if form.validate_on_submit():
-        try:
-            result = action(thread, form)
-        except ServiceError as err:
-            db.session.rollback()
-            if err.status == 403:
-                abort(403)
-            first_field = next(f for f in form if f.type not in ("CSRFTokenField", "SubmitField"))
-            first_field.errors = list(first_field.errors) + [err.message]
-        else:
-            db.session.commit()
-            flash(done, "success")
-            if getattr(result, "held_at", None):
+        first_field = next(f for f in form if f.type not in ("CSRFTokenField", "SubmitField"))
+        outcome = run_service(lambda: action(thread, form), done, field=first_field, abort_on=(403,))
+        if outcome.ok:
+            if getattr(outcome.value, "held_at", None):
                 flash(str(HELD_MESSAGE), "warning")
             return redirect(url_for("threads.detail", thread_id=thread.id), 303)
     db.session.expire_all()
