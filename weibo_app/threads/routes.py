@@ -9,7 +9,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..core.clock import local_time, utcnow
-from ..core.exceptions import ServiceError
 from ..core.extensions import db
 from ..core.views import run_service
 from ..departments.operations import get_department
@@ -35,15 +34,17 @@ def ask(form: ThreadForm, **target):
     """Open the thread (with its photos) and commit once; None when the form must be shown again."""
     if not form.validate_on_submit():
         return None
-    try:
-        thread = ops.open_thread(current_user, body=form.body.data, kind=form.kind.data,
+
+    def open_with_images():
+        opened = ops.open_thread(current_user, body=form.body.data, kind=form.kind.data,
                                  anonymous=form.anonymous.data, **target)
-        attach_images(current_user, form.images.data, thread=thread)
-    except ServiceError as err:
-        db.session.rollback()
-        form.body.errors.append(err.message)
+        attach_images(current_user, form.images.data, thread=opened)
+        return opened
+
+    outcome = run_service(open_with_images, field=form.body)
+    if not outcome.ok:
         return None
-    db.session.commit()
+    thread = outcome.value
     flash(_("留言已提交，办理时限：%(due)s。", due=_due_text(thread)), "success")
     if thread.held_at:
         flash(str(HELD_MESSAGE), "warning")
