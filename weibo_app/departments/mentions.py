@@ -21,6 +21,9 @@ def department_slugs(names: list[str]) -> dict[str, str]:
     return {name: slug for name, slug in rows}
 
 
-def render_post_body(text: str) -> str:
-    """Safe HTML with topic links and links to the departments the text mentions."""
-    return render_post_html(text, department_slugs(mention_candidates(text)))
+def render_post_body(text: str, known: dict[str, str] | None = None) -> str:
+    """Safe HTML with topic links and links to the departments the text mentions
+    (``known``: their name → slug, when the caller has looked them up already)."""
+    if known is None:
+        known = department_slugs(mention_candidates(text))
+    return render_post_html(text, known)

@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 from ..core import signals
 from ..core.extensions import db
-from ..core.text import extract_topics, match_mentions, mention_candidates, render_post_html
-from ..departments.mentions import department_slugs
+from ..core.text import extract_topics, match_mentions, mention_candidates
+from ..departments.mentions import department_slugs, render_post_body
 from ..models import Post, PostTopic
 
 
@@ -20,7 +20,7 @@ def index_post(post: Post) -> list[str]:
     db.session.execute(sa.delete(PostTopic).where(PostTopic.post_id == post.id))
     db.session.add_all(PostTopic(post_id=post.id, name=name) for name in extract_topics(post.body))
     known = department_slugs(mention_candidates(post.body))
-    post.body_html = render_post_html(post.body, known)
+    post.body_html = render_post_body(post.body, known)
     db.session.flush()
     return match_mentions(post.body, known)
 
