@@ -36,10 +36,12 @@ run: install
 
 test: install-dev
 	$(BIN)/ruff check weibo_app tests bench
+	$(BIN)/python tools/import_graph.py
 	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check weibo_app tests bench
+	$(BIN)/python tools/import_graph.py
 
 # Refresh the English catalogue after changing UI strings.
 messages: install-dev

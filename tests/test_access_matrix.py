@@ -121,6 +121,10 @@ def test_ui_thread_actions(people, client, login, make, action):
 def test_ui_opener_follows_up_and_overturn_is_for_supervisors(people, client, login, make):
     thread = make.thread(author=people["opener"], post=people["post"])
     login(people["opener"])
+    # 追问 follows an answer: before one, the form comes back with the reason.
+    assert client.post(f"/t/{thread.id}/reply", data={"body": "补充说明"}).status_code == 422
+    as_role(client, login, people, "staff_a").post(f"/t/{thread.id}/reply", data={"body": "已答复"})
+    as_role(client, login, people, "opener")
     assert client.post(f"/t/{thread.id}/reply", data={"body": "补充说明"}).status_code == 303
     assert client.post(f"/t/{thread.id}/dismiss", data={"reason": "自己撤"}).status_code == 403
     assert client.post(f"/t/{thread.id}/overturn", data={"reason": "x"}).status_code == 403

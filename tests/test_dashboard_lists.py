@@ -184,6 +184,7 @@ def test_query_count_is_the_same_with_3_and_30_rows(app, make, client, login, co
             with at(utc(2025, 3, 3, 1, made)):
                 post = make.post(author=staff, body=f"微博{made}")
                 thread = make.thread(author=resident, post=post, body=f"超期{made}")
+            with at(utc(2025, 3, 7, 1, made)):  # a notice on a thread once it is overdue
                 notices.issue_notice(sup, dept, f"督办{made}", 2 + made % 3, thread=thread)
                 db.session.commit()
         with at(AS_OF):

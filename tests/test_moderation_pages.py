@@ -353,6 +353,7 @@ def test_flag_page_never_shows_what_the_reporter_cannot_read(app, client, make, 
     post = make.post(department=open_dept)
     asker = make.user()
     thread = make.thread(author=asker, post=post)
+    reply_to_thread(author, thread, "已收到")  # 追问 follows an answer
     reply = reply_to_thread(asker, thread, "补充说明的追问")
     thread.held_at = thread.opened_at
     db.session.commit()

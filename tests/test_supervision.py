@@ -194,7 +194,7 @@ def _notes(kind):
 
 def test_notifications_and_audit_rows(app, w):
     with at(MONDAY):
-        notice = issue(w.sup_a, w.a, 2, thread=w.thread_a)
+        notice = issue(w.sup_a, w.a, 2)  # a notice on the department (a thread must be overdue first)
     issued = _notes("notice_issued")
     assert sorted(n.user_id for n in issued) == sorted([w.staff_a.id, w.head_a.id])
     assert issued[0].data["notice_id"] == notice.id

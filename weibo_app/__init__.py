@@ -16,7 +16,7 @@ from .core.extensions import babel, csrf, db, limiter, login_manager, migrate
 BLUEPRINTS = (
     "weibo_app.auth.routes:bp",
     "weibo_app.posts.routes:bp",
-    "weibo_app.departments.routes:bp",
+    "weibo_app.posts.department_pages:bp",
     "weibo_app.threads.routes:bp",
     "weibo_app.dashboard.routes:bp",
     "weibo_app.admin.routes:bp",
@@ -50,6 +50,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     configure_database(app)
     configure_extensions(app)
     configure_security(app)
+    configure_signals(app)
     configure_blueprints(app)
     configure_templates(app)
     configure_errors(app)
@@ -145,6 +146,15 @@ def configure_security(app: Flask) -> None:
     security.init_app(app)
 
 
+def configure_signals(app: Flask) -> None:
+    """Features that react to domain events subscribe here, not as a side effect of an import."""
+    from .notifications import subscribers
+    from .social import topics
+
+    subscribers.connect()
+    topics.connect()
+
+
 def configure_blueprints(app: Flask) -> None:
     for target in BLUEPRINTS:
         module_name, attr = target.split(":")
@@ -152,9 +162,11 @@ def configure_blueprints(app: Flask) -> None:
 
 
 def configure_templates(app: Flask) -> None:
+    from .access import actions
     from .templating import register
 
     register(app)
+    actions.register(app)
 
 
 def configure_errors(app: Flask) -> None:

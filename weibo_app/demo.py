@@ -178,7 +178,7 @@ def seed_demo(days: int = 60, seed: int = 2026, *, force: bool = False) -> bool:
         _converse(rng, None, depts[slug], staff[slug], residents, opened, now, speed[slug])
     _review_queue(staff["jiaoyu"], reviewer, now)
     _site_identity()
-    from .disclosure.demo import seed_requests
+    from .reports.demo import seed_requests
 
     seed_requests(depts, staff, residents)
     db.session.flush()

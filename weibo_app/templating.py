@@ -2,26 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
-import sqlalchemy as sa
-from flask import Flask, g
+from flask import Flask, current_app, g
 from flask_babel import get_locale, get_translations
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from .core import i18n, labels
-from .core.clock import to_local, utcnow
-from .core.extensions import db
+from .core.clock import local_time, to_local, utcnow
 from .core.settings import get_setting, site_identity
-from .models import Thread, ThreadState
-
-
-def local_time(moment: datetime | None) -> str:
-    """Local date and minute, the same in every language ("2026-11-23 08:15")."""
-    if moment is None:
-        return ""
-    return to_local(moment).strftime("%Y-%m-%d %H:%M")
+from .models import User
 
 
 def iso(moment: datetime | None) -> str:
@@ -48,24 +40,20 @@ def hours(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}"
 
 
+def add_nav_counter(app: Flask, name: str, counter: Callable[[User], int | None]) -> None:
+    """A feature adds a badge to the navigation bar: ``counter(user)``, None where it has none."""
+    app.extensions.setdefault("nav_counters", {})[name] = counter
+
+
 def nav_counts() -> dict[str, int]:
     """The badges in the navigation bar: one small query per badge the user has."""
-    counts: dict[str, int] = {}
-    if current_user.is_authenticated and current_user.is_staff:
-        counts["inbox"] = db.session.scalar(
-            sa.select(sa.func.count(Thread.id)).where(
-                Thread.department_id == current_user.department_id,
-                Thread.state == ThreadState.AWAITING,
-            )
-        ) or 0
-    if current_user.is_authenticated and current_user.can_review:
-        from .review.queries import waiting_count
-
-        counts["review"] = waiting_count(current_user)
-    if current_user.is_authenticated:
-        from .notifications.queries import unread_count
-
-        counts["notifications"] = unread_count(current_user.id)
+    if not current_user.is_authenticated:
+        return {}
+    counts = {}
+    for name, counter in current_app.extensions.get("nav_counters", {}).items():
+        value = counter(current_user)
+        if value is not None:
+            counts[name] = value
     return counts
 
 

@@ -198,7 +198,7 @@ def author_name_for(viewer: User | None, thread: Thread) -> str:
 
 def template_helpers() -> dict[str, Any]:
     """The helpers templates call; each judges for the current viewer."""
-    from ..moderation.visibility import current_viewer
+    from .viewer import current_viewer
 
     return {
         "body_for": lambda item: body_html_for(current_viewer(), item),

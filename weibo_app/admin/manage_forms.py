@@ -2,10 +2,9 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..core.dates import in_window
 from ..core.labels import ROLE_LABELS
 
 
@@ -18,7 +17,7 @@ class UserFilterForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.role.choices = [("", _l("全部"))] + [(code.value, label) for code, label in ROLE_LABELS.items()]
+        self.role.choices = [("", _l("全部"))] + list(ROLE_LABELS.items())
 
 
 #: The department choice that scopes a supervisor to every department (the whole county).
@@ -32,7 +31,7 @@ class RoleForm(FlaskForm):
 
     def __init__(self, departments, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.role.choices = [(code.value, label) for code, label in ROLE_LABELS.items()]
+        self.role.choices = list(ROLE_LABELS.items())
         self.department.choices = [("", _l("（无）")), (WHOLE_COUNTY, _l("全县（所有部门，仅督办人员）"))] + departments
 
 
@@ -62,14 +61,3 @@ class DepartmentEditForm(FlaskForm):
 
 class CsrfOnlyForm(FlaskForm):
     """Carries the CSRF token of a form whose fields are built by hand (settings)."""
-
-
-class AuditFilterForm(FlaskForm):
-    class Meta:
-        csrf = False  # a GET filter form
-
-    actor = StringField(_l("操作人"), validators=[Optional(), Length(max=40)])
-    action = StringField(_l("操作"), validators=[Optional(), Length(max=40)])
-    department = StringField(_l("部门标识"), validators=[Optional(), Length(max=60)])
-    start = DateField(_l("起始日期"), validators=[Optional(), in_window()])
-    end = DateField(_l("截止日期（含）"), validators=[Optional(), in_window()])

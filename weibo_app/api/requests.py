@@ -8,6 +8,7 @@ from flask import jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..access.permissions import acts_for, oversees
 from ..core.clock import local_today
 from ..core.exceptions import Forbidden, Invalid, NotFound
 from ..core.extensions import db
@@ -16,7 +17,6 @@ from ..disclosure import operations as ops
 from ..disclosure import queries
 from ..disclosure.rules import can_read
 from ..models import Appeal, InfoRequest, RequestState
-from ..permissions import acts_for, oversees
 from . import bp
 from .auth import token_required
 from .payload import json_body, text_field

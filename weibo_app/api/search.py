@@ -3,8 +3,8 @@
 from flask import jsonify, request
 from flask_babel import gettext as _
 
+from ..access.viewer import current_viewer
 from ..core.exceptions import Invalid
-from ..moderation.visibility import current_viewer
 from ..search.queries import parse_query, search
 from . import bp
 from .serializers import post_dict, thread_dict

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from ..access.read import body_text_for, can_read, shows
-from ..core.clock import to_local, utcnow
-from ..media.routes import image_dict
+from ..access.viewer import current_viewer
+from ..core.clock import iso_local, utcnow
+from ..media.storage import image_dict
 from ..models import Department, Post, Reply, Thread
-from ..moderation.visibility import current_viewer
 from ..posts.queries import PostCounts
 
-
-def iso(moment: datetime | None) -> str | None:
-    return to_local(moment).isoformat() if moment else None
+iso = iso_local
 
 
 def department_dict(d: Department, parent_slug: str | None) -> dict:

@@ -14,11 +14,11 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
 
 from ..access.scope import oversight_of
-from ..admin.manage_forms import AuditFilterForm
 from ..core.clock import local_midnight_utc
 from ..core.extensions import db
 from ..core.pagination import Page, keyset_desc, page_of
 from ..models import AuditLog, Department, User
+from .forms import AuditFilterForm
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 

@@ -61,3 +61,15 @@ def local_today() -> date:
 def local_midnight_utc(day: date) -> datetime:
     """The UTC instant at which ``day`` begins in the site's time zone."""
     return datetime(day.year, day.month, day.day, tzinfo=site_tz()).astimezone(UTC)
+
+
+def local_time(moment: datetime | None) -> str:
+    """Local date and minute, the same in every language ("2026-11-23 08:15")."""
+    if moment is None:
+        return ""
+    return to_local(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def iso_local(moment: datetime | None) -> str | None:
+    """ISO 8601 in the site's time zone, with its offset (the API and the exports)."""
+    return to_local(moment).isoformat() if moment else None

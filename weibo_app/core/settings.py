@@ -10,8 +10,10 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app, g, has_request_context
 
-from ..models import Setting
 from .extensions import db
+
+#: The ``settings`` table (weibo_app.models.Setting), named here so core/ does not import models.
+SETTINGS = sa.table("settings", sa.column("key", sa.String), sa.column("value", sa.JSON))
 
 #: Settings an admin may change at run time, with the type each must have.
 EDITABLE: dict[str, type] = {
@@ -34,7 +36,7 @@ SITE_IDENTITY = ("SITE_NAME", "SITE_OWNER", "SITE_OPERATOR", "SITE_ICP", "SITE_C
 def _overrides() -> dict[str, Any]:
     if has_request_context() and "settings_cache" in g:
         return g.settings_cache
-    rows = db.session.execute(sa.select(Setting.key, Setting.value)).all()
+    rows = db.session.execute(sa.select(SETTINGS.c.key, SETTINGS.c.value)).all()
     found = {key: value for key, value in rows}
     if has_request_context():
         g.settings_cache = found
@@ -54,11 +56,11 @@ def set_setting(name: str, value: Any) -> None:
     """Store an admin's value (the caller audits and commits)."""
     if name not in EDITABLE or not isinstance(value, EDITABLE[name]):
         raise ValueError(f"setting {name} cannot take {value!r}")
-    row = db.session.get(Setting, name)
-    if row is None:
-        db.session.add(Setting(key=name, value=value))
+    db.session.flush()  # a Setting row the caller added is written before we look
+    if db.session.scalar(sa.select(SETTINGS.c.key).where(SETTINGS.c.key == name)) is None:
+        db.session.execute(sa.insert(SETTINGS).values(key=name, value=value))
     else:
-        row.value = value
+        db.session.execute(sa.update(SETTINGS).where(SETTINGS.c.key == name).values(value=value))
     if has_request_context():
         g.pop("settings_cache", None)
 

@@ -1,1 +1,1 @@
-"""Departments: the directory and each department's page."""
+"""Departments: the tree, looking one up, and the renderer that links @部门名 mentions."""

@@ -9,13 +9,13 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
+from ..access.permissions import acts_for
 from ..audit.log import record
 from ..core.clock import local_midnight_utc, utcnow
 from ..core.exceptions import Forbidden, Invalid
 from ..core.extensions import db
 from ..core.text import normalize
 from ..models import Category, Department, DisclosureGuide, Post, User
-from ..permissions import acts_for
 
 CATEGORY_ORDER = [c.value for c in Category]
 GUIDE_FIELDS = {"functions": 5000, "address": 200, "hours": 200, "phone": 60, "how_to_request": 5000, "fees": 5000}

@@ -12,11 +12,11 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import Length, Optional
 
+from ..access.permissions import acts_for
 from ..core.clock import to_local
 from ..core.exceptions import ServiceError
 from ..core.extensions import db
 from ..departments.operations import get_department
-from ..permissions import acts_for
 from . import catalogue as cat
 from .routes import bp
 

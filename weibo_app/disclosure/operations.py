@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
+from ..access.permissions import acts_for, oversees, require_acts_for
 from ..audit.log import record
 from ..core.clock import local_today
 from ..core.exceptions import Conflict, Forbidden, Invalid, NotFound
@@ -31,7 +32,6 @@ from ..models import (
     User,
 )
 from ..notifications.operations import notify, notify_department
-from ..permissions import acts_for, oversees, require_acts_for
 from . import deadlines
 from .rules import can_extend, can_read
 

@@ -10,12 +10,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..access.permissions import acts_for, oversees
 from ..core.clock import local_today
 from ..core.exceptions import ServiceError
 from ..core.extensions import db
 from ..departments.operations import get_department
 from ..models import Department
-from ..permissions import acts_for, oversees
 from . import deadlines, labels, queries
 from . import operations as ops
 from .forms import (

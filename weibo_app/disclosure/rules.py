@@ -3,8 +3,8 @@ asked by the services, the pages, the templates and the API."""
 
 from __future__ import annotations
 
+from ..access.permissions import acts_for, oversees
 from ..models import InfoRequest, User
-from ..permissions import acts_for, oversees
 
 
 def can_read(user: User | None, req: InfoRequest) -> bool:

@@ -9,7 +9,7 @@ from markupsafe import escape
 from sqlalchemy.orm import joinedload
 
 from ..access.read import can_read, shown_posts_clause
-from ..core.clock import utcnow
+from ..core.clock import local_time, utcnow
 from ..core.exceptions import NotFound
 from ..core.extensions import db
 from ..core.labels import CATEGORY_LABELS
@@ -17,7 +17,6 @@ from ..core.pagecache import cached_page
 from ..core.text import is_topic_name
 from ..departments.operations import get_department
 from ..models import Category, Post, PostTopic
-from ..templating import local_time
 from .atom import Entry, build_feed
 
 bp = Blueprint("feeds", __name__)

@@ -7,7 +7,7 @@ from flask import current_app, request
 #: The forms that take images, and the setting that says how many.
 UPLOAD_ENDPOINTS = {
     "posts.compose": "POST_MAX_IMAGES",
-    "threads.open_on_post": "THREAD_MAX_IMAGES",
+    "posts.open_thread": "THREAD_MAX_IMAGES",
     "threads.open_on_board": "THREAD_MAX_IMAGES",
 }
 

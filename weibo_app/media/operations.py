@@ -17,10 +17,10 @@ from flask_babel import gettext as _
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
+from ..access.permissions import acts_for
 from ..core.exceptions import Forbidden, Invalid
 from ..core.extensions import db
 from ..models import Image, Post, Thread, User
-from ..permissions import acts_for
 from .images import CleanImage, Limits, clean_image, new_keys
 from .storage import Storage, get_storage
 

@@ -71,18 +71,3 @@ def media_url(key: str) -> str:
 def image_max_mb() -> str:
     """The per-image size limit, in MB, for the upload hints."""
     return megabytes(int(current_app.config["IMAGE_MAX_BYTES"]))
-
-
-def image_dict(image: Image) -> dict:
-    """An image in the API: absolute URLs of the full size and the thumbnail."""
-
-    def absolute(key: str) -> str:
-        return get_storage().url(key) or url_for("media.file", key=key, _external=True)
-
-    return {
-        "url": absolute(image.key),
-        "thumb_url": absolute(image.thumb_key),
-        "width": image.width,
-        "height": image.height,
-        "content_type": image.content_type,
-    }

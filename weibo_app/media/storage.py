@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 from typing import Protocol
 
-from flask import Flask, current_app
+from flask import Flask, current_app, url_for
 
 #: Keys are made by ``images.new_key``; nothing else is ever looked up.
 KEY_RE = re.compile(r"^[0-9]{4}/[0-9]{2}/[0-9a-f]{32}(_t)?\.(jpg|png|webp)$")
@@ -90,3 +90,18 @@ def get_storage() -> Storage:
     if storage is None:
         storage = current_app.extensions["weibo_media_storage"] = build_storage(current_app)
     return storage
+
+
+def image_dict(image) -> dict:
+    """An image in the API: absolute URLs of the full size and the thumbnail."""
+
+    def absolute(key: str) -> str:
+        return get_storage().url(key) or url_for("media.file", key=key, _external=True)
+
+    return {
+        "url": absolute(image.key),
+        "thumb_url": absolute(image.thumb_key),
+        "width": image.width,
+        "height": image.height,
+        "content_type": image.content_type,
+    }

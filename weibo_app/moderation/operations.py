@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from ..access.actions import require_action
 from ..access.read import Item, can_read, department_id_of, department_of
 from ..access.scope import oversees
 from ..audit.log import record
@@ -122,10 +123,7 @@ def flag_item(reporter: User, item: Item, reason: str, text: str | None = None) 
     code = parse_reason(reason)
     note = clean_reason(text, required=code == FlagReason.OTHER,
                         empty=(_("选择“其他”时请说明理由。"), "reason_text_required")) or None
-    if item.author_id == reporter.id:
-        raise Conflict(_("不能举报自己的内容。"), "own_item")
-    if item.hidden_at is not None:
-        raise Conflict(_("该内容已被隐藏。"), "already_hidden")
+    require_action(reporter, item, "flag")
     target_type = type_of(item)
     already = db.session.scalar(sa.select(Flag.id).where(
         Flag.reporter_id == reporter.id, Flag.target_type == target_type, Flag.target_id == item.id
@@ -177,10 +175,8 @@ def _tell_author(item: Item, kind: str, **data) -> None:
 def hide_item(actor: User, item: Item, reason: str) -> Item:
     """Hide an item with a reason: the public sees "该内容因…已隐藏" in its place, and nothing of
     what sits inside it (a hidden thread's replies, follow-ups and photos); a thread takes no follow-ups."""
-    _require_moderator(actor, item)
+    require_action(actor, item, "hide")
     why = _clean_reason(reason)
-    if item.hidden_at is not None:
-        raise Conflict(_("该内容已被隐藏。"), "already_hidden")
     item.hidden_at = utcnow()
     item.hidden_reason = why
     item.hidden_by_id = actor.id
@@ -194,9 +190,7 @@ def hide_item(actor: User, item: Item, reason: str) -> Item:
 
 def restore_item(actor: User, item: Item, reason: str | None = None) -> Item:
     """Undo a hiding: the item is public again."""
-    _require_moderator(actor, item)
-    if item.hidden_at is None:
-        raise Conflict(_("该内容没有被隐藏。"), "not_hidden")
+    require_action(actor, item, "unhide")
     why = clean_reason(reason, required=False) or None
     record(actor, "moderation.restore", type_of(item), item.id,
            department_id=department_id_of(item), reason=why, hidden_reason=item.hidden_reason)

@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 from ..access.read import can_read, template_helpers
 from ..core.exceptions import ServiceError
 from ..core.extensions import db
+from ..core.views import run_service
 from ..security.limits import flag_limit
 from . import operations as mod
 from .forms import REASON_LABELS, ActionForm, FlagForm, HideForm, RestoreForm, WordForm
@@ -52,16 +53,8 @@ def flag(target_type: str, target_id: int):
     item = _visible_item(target_type, target_id)
     form = FlagForm()
     if form.validate_on_submit():
-        try:
-            mod.flag_item(current_user, item, form.reason.data, form.text.data)
-        except ServiceError as err:
-            db.session.rollback()
-            if err.status == 404:
-                abort(404)
-            form.reason.errors = list(form.reason.errors) + [err.message]
-        else:
-            db.session.commit()
-            flash(_("举报已提交，管理员会尽快处理。"), "success")
+        if run_service(lambda: mod.flag_item(current_user, item, form.reason.data, form.text.data),
+                       _("举报已提交，管理员会尽快处理。"), field=form.reason, abort_on=(404,)).ok:
             return redirect(_item_url(target_type, item), 303)
     return render_template(
         "moderation/flag.html", form=form, item=item, target_type=target_type, back=_item_url(target_type, item),
@@ -112,16 +105,7 @@ def act(target_type: str, target_id: int, action: str):
     if not form.validate_on_submit():
         flash(_("请填写隐藏理由。") if action == "hide" else _("请求有误。"), "error")
         return redirect(url_for("moderation.queue"), 303)
-    try:
-        run(mod.get_item(target_type, target_id), form)
-    except ServiceError as err:
-        db.session.rollback()
-        if err.status in (403, 404):
-            abort(err.status)
-        flash(err.message, "error")
-    else:
-        db.session.commit()
-        flash(str(done), "success")
+    run_service(lambda: run(mod.get_item(target_type, target_id), form), done, abort_on=(403, 404))
     return redirect(url_for("moderation.queue"), 303)
 
 
@@ -142,14 +126,8 @@ def words():
     """The sensitive-word list: text containing one waits for a moderator."""
     form = WordForm()
     if form.validate_on_submit():
-        try:
-            mod.add_sensitive_word(current_user, form.word.data)
-        except ServiceError as err:
-            db.session.rollback()
-            form.word.errors = list(form.word.errors) + [err.message]
-        else:
-            db.session.commit()
-            flash(_("已添加。"), "success")
+        if run_service(lambda: mod.add_sensitive_word(current_user, form.word.data), _("已添加。"),
+                       field=form.word).ok:
             return redirect(url_for("moderation.words"), 303)
     return render_template(
         "moderation/words.html", form=form, words=sensitive_words(), remove_form=ActionForm(),

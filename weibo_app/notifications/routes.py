@@ -8,11 +8,17 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from ..core.extensions import db
-from . import queries, subscribers  # noqa: F401  (subscribers connect the signals)
+from ..templating import add_nav_counter
+from . import queries
 from .messages import describe
 from .operations import mark_all_read, mark_read
 
 bp = Blueprint("notifications", __name__)
+
+
+@bp.record_once
+def _unread_badge(state) -> None:
+    add_nav_counter(state.app, "notifications", lambda user: queries.unread_count(user.id))
 
 
 @bp.get("/notifications")

@@ -1,5 +1,5 @@
 """Domain events → notifications. The thread and review services send the signals and
-know nothing of who is told."""
+know nothing of who is told; ``connect()`` is a step of create_app."""
 
 from __future__ import annotations
 
@@ -47,9 +47,11 @@ def _on_post_submitted(post: Post, **_extra) -> None:
                       post_id=post.id, author=post.author.shown_name)
 
 
-signals.thread_opened.connect(_on_thread_opened)
-signals.thread_replied.connect(_on_thread_replied)
-signals.thread_dismissed.connect(_on_thread_dismissed)
-signals.thread_transferred.connect(_on_thread_transferred)
-signals.thread_rated.connect(_on_thread_rated)
-signals.post_submitted.connect(_on_post_submitted)
+def connect() -> None:
+    """Subscribe to the domain events (a step of create_app; connecting twice changes nothing)."""
+    signals.thread_opened.connect(_on_thread_opened)
+    signals.thread_replied.connect(_on_thread_replied)
+    signals.thread_dismissed.connect(_on_thread_dismissed)
+    signals.thread_transferred.connect(_on_thread_transferred)
+    signals.thread_rated.connect(_on_thread_rated)
+    signals.post_submitted.connect(_on_post_submitted)

@@ -1,1 +1,1 @@
-"""Posts: the public timeline, the post page and the composer."""
+"""Posts: the public timeline, the post page, each department's page and the composer."""

@@ -11,28 +11,21 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from ..access.actions import require_action
 from ..audit.log import record
 from ..core.clock import utcnow
-from ..core.exceptions import Conflict, Invalid
+from ..core.exceptions import Invalid
 from ..core.extensions import db
-from ..core.text import render_html
+from ..departments.mentions import render_post_body
 from ..models import Correction, Post, PostState, User
 from .operations import clean_post_body
-from .rules import (
-    MAX_TIMELINE_PIN,
-    clean_reason,
-    future_time,
-    guard_correct,
-    guard_pin_timeline,
-    guard_withdraw,
-    require_reviewer,
-)
+from .rules import MAX_TIMELINE_PIN, clean_reason, future_time
 
 # -- after publication ----------------------------------------------------------------
 
 def withdraw_post(actor: User, post: Post, *, reason: str) -> Post:
     """A reviewer withdraws a public post; a notice with the reason takes its place."""
-    guard_withdraw(actor, post)
+    require_action(actor, post, "withdraw")
     text = clean_reason(reason, "reason_required", _("撤回时请说明理由。"))
     now = utcnow()
     post.state = PostState.WITHDRAWN
@@ -47,9 +40,9 @@ def withdraw_post(actor: User, post: Post, *, reason: str) -> Post:
 
 def add_correction(actor: User, post: Post, *, body: str) -> Correction:
     """Staff append a correction (更正) under a public post; the post stays as it was."""
-    guard_correct(actor, post)
+    require_action(actor, post, "correct")
     text = clean_post_body(body)
-    row = Correction(post_id=post.id, author_id=actor.id, body=text, body_html=render_html(text),
+    row = Correction(post_id=post.id, author_id=actor.id, body=text, body_html=render_post_body(text),
                      created_at=utcnow())
     db.session.add(row)
     db.session.flush()
@@ -60,7 +53,7 @@ def add_correction(actor: User, post: Post, *, body: str) -> Correction:
 
 def pin_post(actor: User, post: Post) -> Post:
     """Pin a post to the top of its department's page; the one pinned before is unpinned."""
-    guard_withdraw(actor, post)  # the same right: a reviewer, on a public post
+    require_action(actor, post, "pin")
     current = db.session.scalar(sa.select(Post).where(
         Post.department_id == post.department_id, Post.dept_pinned_at.is_not(None)))
     if current is not None and current.id != post.id:
@@ -73,9 +66,7 @@ def pin_post(actor: User, post: Post) -> Post:
 
 
 def unpin_post(actor: User, post: Post) -> Post:
-    require_reviewer(actor, post)
-    if post.dept_pinned_at is None:
-        raise Conflict(_("该微博没有置顶。"), "not_pinned")
+    require_action(actor, post, "unpin")
     post.dept_pinned_at = None
     record(actor, "post.unpin", "post", post.id, department_id=post.department_id)
     return post
@@ -83,7 +74,7 @@ def unpin_post(actor: User, post: Post) -> Post:
 
 def pin_to_timeline(actor: User, post: Post, until: datetime) -> Post:
     """Keep a fast-track post at the top of the public timeline until ``until``."""
-    guard_pin_timeline(actor, post)
+    require_action(actor, post, "pin_timeline")
     until = future_time(until)
     if until - utcnow() > MAX_TIMELINE_PIN:
         raise Invalid(_("首页置顶不能超过%(n)d天。", n=MAX_TIMELINE_PIN.days), "pin_too_long")
@@ -94,9 +85,7 @@ def pin_to_timeline(actor: User, post: Post, until: datetime) -> Post:
 
 
 def unpin_from_timeline(actor: User, post: Post) -> Post:
-    require_reviewer(actor, post)
-    if post.timeline_pinned_until is None:
-        raise Conflict(_("该微博没有在首页置顶。"), "not_pinned")
+    require_action(actor, post, "unpin_timeline")
     post.timeline_pinned_until = None
     record(actor, "post.unpin_timeline", "post", post.id, department_id=post.department_id)
     return post

@@ -15,6 +15,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from ..access.actions import require_action
 from ..audit.log import record
 from ..core import signals
 from ..core.clock import utcnow
@@ -25,17 +26,7 @@ from ..models import Decision, Post, PostState, ReviewDecision, User
 from ..moderation.operations import hold_if_sensitive
 from .amend import pin_to_timeline
 from .operations import clean_post_body, parse_category
-from .rules import (
-    clean_reason,
-    future_time,
-    guard_approve,
-    guard_edit,
-    guard_fast_track,
-    guard_final,
-    guard_return,
-    guard_schedule,
-    require_secrecy,
-)
+from .rules import clean_reason, future_time, require_secrecy
 
 # -- helpers --------------------------------------------------------------------------
 
@@ -111,7 +102,7 @@ def create_post(author: User, *, body: str, category: str, major: bool = False,
 def edit_draft(actor: User, post: Post, *, body: str, category: str, major: bool = False,
                scheduled_at: datetime | None = None, submit: bool = False) -> Post:
     """The author changes their draft (a returned post is a draft again)."""
-    guard_edit(actor, post)
+    require_action(actor, post, "edit")
     text = clean_post_body(body)
     post.body, post.body_html = text, render_html(text)
     post.category = parse_category(category)
@@ -128,7 +119,7 @@ def edit_draft(actor: User, post: Post, *, body: str, category: str, major: bool
 
 def submit_post(actor: User, post: Post) -> Post:
     """The author hands the draft to review; a department without review publishes it."""
-    guard_edit(actor, post)
+    require_action(actor, post, "edit")
     if post.scheduled_at is not None and post.scheduled_at <= utcnow():
         post.scheduled_at = None  # the time asked for has passed: publish on approval
     post.updated_at = utcnow()
@@ -151,7 +142,7 @@ def approve_post(actor: User, post: Post, *, secrecy_checked: bool) -> Post:
     """
     if post.state == PostState.PENDING_FINAL:
         return final_approve(actor, post, secrecy_checked=secrecy_checked)
-    guard_approve(actor, post)
+    require_action(actor, post, "approve")
     require_secrecy(secrecy_checked)
     final = post.major and actor.is_dept_head
     _decide(actor, post, Decision.FINAL_APPROVE if final else Decision.APPROVE, secrecy_checked=True)
@@ -168,7 +159,7 @@ def approve_post(actor: User, post: Post, *, secrecy_checked: bool) -> Post:
 
 def final_approve(actor: User, post: Post, *, secrecy_checked: bool) -> Post:
     """The department head approves a major post for publication."""
-    guard_final(actor, post)
+    require_action(actor, post, "final_approve")
     require_secrecy(secrecy_checked)
     _decide(actor, post, Decision.FINAL_APPROVE, secrecy_checked=True)
     record(actor, "post.final_approve", "post", post.id, department_id=post.department_id,
@@ -180,7 +171,7 @@ def final_approve(actor: User, post: Post, *, secrecy_checked: bool) -> Post:
 def fast_track_publish(actor: User, post: Post, *, secrecy_checked: bool,
                        pin_until: datetime | None = None) -> Post:
     """Emergency information or a rumour rebuttal: the head's one approval publishes now."""
-    guard_fast_track(actor, post)
+    require_action(actor, post, "fast_track")
     require_secrecy(secrecy_checked)
     _decide(actor, post, Decision.FAST_TRACK, secrecy_checked=True)
     record(actor, "post.fast_track", "post", post.id, department_id=post.department_id,
@@ -195,7 +186,7 @@ def fast_track_publish(actor: User, post: Post, *, secrecy_checked: bool,
 
 def return_post(actor: User, post: Post, *, comment: str) -> Post:
     """A reviewer sends the post back to its author as a draft, saying why."""
-    guard_return(actor, post)
+    require_action(actor, post, "return")
     text = clean_reason(comment, "comment_required", _("退回时请说明理由。"))
     post.state = PostState.DRAFT
     post.published_at = None
@@ -214,7 +205,7 @@ def schedule_post(actor: User, post: Post, at: datetime) -> Post:
     last approval then schedules instead of publishing. An approved, scheduled
     post that is not public yet can be moved by a reviewer.
     """
-    guard_schedule(actor, post)
+    require_action(actor, post, "schedule")
     at = future_time(at)
     post.scheduled_at = at
     if post.state == PostState.SCHEDULED:

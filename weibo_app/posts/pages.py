@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from flask import render_template
 
-from ..review.queries import corrections_for
-from ..social.queries import reposts_of_post
 from ..threads.page_forms import thread_forms
 from ..threads.queries import threads_of_post
 from . import queries
@@ -16,6 +14,6 @@ def render_post_page(post, thread_form, status: int = 200):
     return render_template(
         "posts/detail.html", post=post, threads=threads_of_post(post.id),
         counts=queries.count_for_posts([post.id])[post.id],
-        thread_form=thread_form, forms=thread_forms(), reposts=reposts_of_post(post.id, 20),
-        corrections=corrections_for([post.id])[post.id],
+        thread_form=thread_form, forms=thread_forms(), reposts=queries.reposts_of_post(post.id, 20),
+        corrections=queries.corrections_for([post.id])[post.id],
     ), status

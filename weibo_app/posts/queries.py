@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -15,7 +16,7 @@ from ..core.clock import utcnow
 from ..core.exceptions import NotFound
 from ..core.extensions import db
 from ..core.pagination import Page, keyset_desc, page_of
-from ..models import Like, Post, PostViewDaily, Repost, Thread
+from ..models import Correction, Follow, Like, Post, PostViewDaily, Repost, Thread
 
 
 @dataclass
@@ -107,7 +108,7 @@ def timeline(
 def get_public_post(post_id: int) -> Post:
     """A post the current viewer may open (``access.read.shows``): a public one, a withdrawn
     one as its notice, a hidden one as its placeholder; insiders open any state of theirs."""
-    from ..moderation.visibility import current_viewer
+    from ..access.viewer import current_viewer
 
     post = db.session.scalar(
         sa.select(Post).options(joinedload(Post.department)).where(Post.id == post_id)
@@ -115,3 +116,32 @@ def get_public_post(post_id: int) -> Post:
     if post is None or not shows(current_viewer(), post):
         raise NotFound(_("没有这条微博。"), "post_not_found")
     return post
+
+
+def corrections_for(post_ids: list[int]) -> dict[int, list[Correction]]:
+    """Corrections under these posts, oldest first: one query."""
+    found: dict[int, list[Correction]] = defaultdict(list)
+    if post_ids:
+        rows = db.session.scalars(
+            sa.select(Correction).where(Correction.post_id.in_(post_ids))
+            .order_by(Correction.created_at, Correction.id)
+        )
+        for row in rows:
+            found[row.post_id].append(row)
+    return found
+
+
+def reposts_of_post(post_id: int, limit: int = 50) -> list[Repost]:
+    """The latest reposts of a post, newest first (shown under it)."""
+    stmt = (
+        sa.select(Repost).options(joinedload(Repost.user))
+        .where(Repost.post_id == post_id)
+        .order_by(Repost.created_at.desc(), Repost.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def followed_department_ids(user_id: int) -> list[int]:
+    """The departments a resident follows: their timeline."""
+    return list(db.session.scalars(sa.select(Follow.department_id).where(Follow.user_id == user_id)))

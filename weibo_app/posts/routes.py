@@ -13,10 +13,12 @@ from ..core.pagecache import cached_page
 from ..media.operations import attach_images
 from ..models import PostState
 from ..moderation.operations import HELD_MESSAGE
-from ..review.forms import DraftForm, aware
-from ..social.queries import followed_department_ids
+from ..security.limits import thread_limit
+from ..threads.forms import ThreadForm
 from ..threads.page_forms import ask_form
+from ..threads.routes import ask
 from . import queries
+from .forms import DraftForm, aware
 from .lifecycle import create_post
 from .pages import render_post_page
 from .view_counts import record_view
@@ -30,7 +32,7 @@ def timeline():
     """Published posts, newest first; a resident who follows departments sees theirs (?all=1: everyone's)."""
     followed = None
     if current_user.is_authenticated and current_user.is_resident and not request.args.get("all"):
-        followed = followed_department_ids(current_user.id) or None
+        followed = queries.followed_department_ids(current_user.id) or None
     result = queries.timeline(cursor=request.args.get("cursor"), limit=20, pins="timeline", department_ids=followed)
     return render_template("posts/timeline.html", result=result, following_feed=followed is not None)
 
@@ -42,6 +44,18 @@ def detail(post_id: int):
     if post.is_public(utcnow()):
         record_view(post.id)  # buffered: this page writes nothing to the database
     return render_post_page(post, ask_form())
+
+
+@bp.post("/p/<int:post_id>/threads")
+@login_required
+@thread_limit
+def open_thread(post_id: int):
+    """A resident opens a thread on a post; refused, the post page comes back with the form."""
+    if not current_user.is_resident:
+        abort(403)
+    post = queries.get_public_post(post_id)
+    form = ThreadForm()
+    return ask(form, post=post) or render_post_page(post, form, 422)
 
 
 @bp.route("/posts/new", methods=["GET", "POST"])

@@ -8,6 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from ..access.permissions import acts_for, oversees
 from ..audit.log import record
 from ..core.clock import local_today, utcnow
 from ..core.exceptions import Conflict, Forbidden, Invalid, NotFound
@@ -15,7 +16,6 @@ from ..core.extensions import db
 from ..core.text import normalize
 from ..models import AnnualReport, Department, User
 from ..notifications.operations import notify_department
-from ..permissions import acts_for, oversees
 from .figures import PROACTIVE
 
 TEXT_MAX = 20000

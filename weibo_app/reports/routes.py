@@ -6,11 +6,11 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..access.permissions import oversees
 from ..core.exceptions import ServiceError
 from ..core.extensions import db
 from ..departments.operations import get_department
 from ..disclosure import labels as request_labels
-from ..permissions import oversees
 from . import figures as fig
 from . import labels, operations
 from .forms import PublishForm, ReportForm

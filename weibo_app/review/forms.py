@@ -5,31 +5,18 @@ Times are typed in the site's local time.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateTimeLocalField, IntegerField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from ..core.clock import site_tz
 from ..core.dates import in_window
-from ..posts.forms import PostForm
+from ..posts.forms import DraftForm, aware
 
-
-def aware(local: datetime | None) -> datetime | None:
-    """A naive local time from a form, as an aware UTC datetime."""
-    if local is None:
-        return None
-    return local.replace(tzinfo=site_tz()).astimezone(UTC)
-
-
-class DraftForm(PostForm):
-    """The composer: save a draft, or submit it (publish it where there is no review)."""
-
-    scheduled_at = DateTimeLocalField(_l("定时发布（可选）"), validators=[Optional(), in_window()])
-    save = SubmitField(_l("保存草稿"))
-    submit = SubmitField(_l("提交"))
+__all__ = [
+    "ActionForm", "ApproveForm", "CorrectionForm", "DraftForm", "FastTrackForm", "ReturnForm",
+    "ScheduleForm", "TimelinePinForm", "WithdrawForm", "aware",
+]
 
 
 class ApproveForm(FlaskForm):

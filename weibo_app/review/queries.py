@@ -15,7 +15,7 @@ from ..core.clock import local_midnight_utc, to_local, utcnow
 from ..core.exceptions import NotFound
 from ..core.extensions import db
 from ..metrics.queries import Period
-from ..models import Correction, Department, Post, PostState, ReviewDecision, User
+from ..models import Department, Post, PostState, ReviewDecision, User
 
 #: States in which a post is, or was, public: its archive and export rows.
 ARCHIVE_STATES = (PostState.PUBLISHED, PostState.SCHEDULED, PostState.WITHDRAWN)
@@ -82,19 +82,6 @@ def decisions_for(post_ids: list[int]) -> dict[int, list[ReviewDecision]]:
             sa.select(ReviewDecision).options(joinedload(ReviewDecision.actor))
             .where(ReviewDecision.post_id.in_(post_ids))
             .order_by(ReviewDecision.created_at, ReviewDecision.id)
-        )
-        for row in rows:
-            found[row.post_id].append(row)
-    return found
-
-
-def corrections_for(post_ids: list[int]) -> dict[int, list[Correction]]:
-    """Corrections under these posts, oldest first: one query."""
-    found: dict[int, list[Correction]] = defaultdict(list)
-    if post_ids:
-        rows = db.session.scalars(
-            sa.select(Correction).where(Correction.post_id.in_(post_ids))
-            .order_by(Correction.created_at, Correction.id)
         )
         for row in rows:
             found[row.post_id].append(row)

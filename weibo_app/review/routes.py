@@ -9,16 +9,20 @@ from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_t
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..access.actions import allowed_actions
+from ..access.permissions import acts_for
 from ..core.clock import to_local, utcnow
 from ..core.exceptions import ServiceError
 from ..core.extensions import db
+from ..core.views import run_service
 from ..dashboard.period import parse_period
 from ..departments.operations import get_department
 from ..models import Decision
-from ..permissions import acts_for
-from ..posts import amend, lifecycle, rules
-from ..posts.archive import export_records, require_export_right, to_csv
+from ..posts import amend, lifecycle
+from ..posts.queries import corrections_for
+from ..templating import add_nav_counter
 from . import queries
+from .archive import export_records, require_export_right, to_csv
 from .forms import (
     ActionForm,
     ApproveForm,
@@ -35,20 +39,20 @@ from .forms import (
 bp = Blueprint("review", __name__)
 
 
+@bp.record_once
+def _review_badge(state) -> None:
+    """Reviewers see how many posts wait for their decision."""
+    add_nav_counter(state.app, "review", lambda user: queries.waiting_count(user) if user.can_review else None)
+
+
 def _do(form, action: Callable[[], object], done: str, target: str, back: str | None = None):
     """Validate the form, run one service, commit once; errors come back (to ``back``) as a flash."""
     if not form.validate_on_submit():
         errors = [e for field in form for e in field.errors]
         flash(errors[0] if errors else _("请求有误。"), "error")
         return redirect(back or target, 303)
-    try:
-        action()
-    except ServiceError as err:
-        db.session.rollback()
-        flash(err.message, "error")
+    if not run_service(action, done).ok:
         return redirect(back or target, 303)
-    db.session.commit()
-    flash(done, "success")
     return redirect(target, 303)
 
 
@@ -83,10 +87,10 @@ def show(post_id: int):
     post = _staff_post(post_id)
     return render_template(
         "review/post.html", post=post, decisions=queries.decisions_for([post.id])[post.id],
-        corrections=queries.corrections_for([post.id])[post.id],
+        corrections=corrections_for([post.id])[post.id],
         approve_form=ApproveForm(), fast_form=FastTrackForm(), return_form=ReturnForm(),
         schedule_form=ScheduleForm(), action_form=ActionForm(),
-        allowed=rules.allowed_actions(current_user, post),
+        allowed=allowed_actions(current_user, post),
     )
 
 

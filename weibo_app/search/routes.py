@@ -5,10 +5,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, render_template, request
 
+from ..access.viewer import current_viewer
 from ..core.exceptions import Invalid, NotFound
 from ..core.extensions import db
 from ..models import Department
-from ..moderation.visibility import current_viewer
 from .queries import SearchQuery, SearchResult, parse_query, search
 
 bp = Blueprint("search", __name__)

@@ -9,9 +9,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from ..access.actions import require_action
 from ..audit.log import record
 from ..core.clock import utcnow
-from ..core.exceptions import Conflict, Forbidden, Invalid
+from ..core.exceptions import Forbidden, Invalid
 from ..core.extensions import db
 from ..core.text import clean_text, render_public_html, weibo_length
 from ..models import Department, Follow, Like, Post, Repost, User
@@ -21,13 +22,6 @@ from ..moderation.operations import screen_text
 def _require_resident(user: User, code: str) -> None:
     if not (user and user.is_authenticated and user.is_resident):
         raise Forbidden(_("只有居民账号可以这样做。"), code)
-
-
-def _require_public(post: Post) -> None:
-    if post.withdrawn:
-        raise Conflict(_("该微博已撤回。"), "post_withdrawn")
-    if not post.is_public(utcnow()):
-        raise Conflict(_("该微博尚未发布。"), "post_not_public")
 
 
 def follow_department(user: User, department: Department) -> bool:
@@ -51,8 +45,7 @@ def unfollow_department(user: User, department: Department) -> bool:
 
 def like_post(user: User, post: Post) -> bool:
     """One like per resident and post; True when it was added."""
-    _require_resident(user, "residents_only")
-    _require_public(post)
+    require_action(user, post, "like")
     if db.session.get(Like, (user.id, post.id)) is not None:
         return False
     db.session.add(Like(user_id=user.id, post_id=post.id, created_at=utcnow()))
@@ -62,7 +55,7 @@ def like_post(user: User, post: Post) -> bool:
 
 def unlike_post(user: User, post: Post) -> bool:
     """Take a like back (also allowed on a withdrawn post); True when there was one."""
-    _require_resident(user, "residents_only")
+    require_action(user, post, "unlike")
     result = db.session.execute(sa.delete(Like).where(Like.user_id == user.id, Like.post_id == post.id))
     return bool(result.rowcount)
 
@@ -81,7 +74,7 @@ def repost_post(user: User, post: Post, comment: str | None = None) -> Repost:
     """转发: a resident shares a public post, optionally with a short comment."""
     _require_resident(user, "residents_only")
     text = clean_repost_comment(comment)
-    _require_public(post)
+    require_action(user, post, "repost")
     repost = Repost(
         user_id=user.id,
         post_id=post.id,

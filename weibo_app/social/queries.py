@@ -7,17 +7,13 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from ..access.read import can_read, shown_posts_clause
+from ..access.viewer import current_viewer
 from ..core.clock import utcnow
 from ..core.exceptions import NotFound
 from ..core.extensions import db
 from ..core.pagination import Page, keyset_desc, page_of
-from ..models import Department, Follow, Like, Post, PostTopic, Repost
-from ..moderation.visibility import current_viewer
+from ..models import Follow, Like, Post, PostTopic, Repost
 from ..posts.queries import TimelinePage, count_for_posts
-
-
-def followed_department_ids(user_id: int) -> list[int]:
-    return list(db.session.scalars(sa.select(Follow.department_id).where(Follow.user_id == user_id)))
 
 
 def is_following(user_id: int, department_id: int) -> bool:
@@ -72,27 +68,9 @@ def get_repost(repost_id: int) -> Repost:
     return repost
 
 
-def reposts_of_post(post_id: int, limit: int = 50) -> list[Repost]:
-    """The latest reposts of a post, newest first."""
-    stmt = (
-        sa.select(Repost).options(joinedload(Repost.user))
-        .where(Repost.post_id == post_id)
-        .order_by(Repost.created_at.desc(), Repost.id.desc())
-        .limit(limit)
-    )
-    return list(db.session.scalars(stmt))
-
-
 def reposts_by_user(user_id: int, cursor: str | None = None, limit: int = 20) -> Page[Repost]:
     """A resident's reposts, newest first, each with its original."""
     stmt = _with_original(sa.select(Repost)).where(Repost.user_id == user_id)
     rows = list(db.session.scalars(keyset_desc(stmt, Repost.created_at, Repost.id, cursor, limit)))
     return page_of(rows, limit, lambda r: (r.created_at, r.id))
 
-
-def department_names(names: list[str]) -> dict[str, str]:
-    """name → slug for the departments among ``names`` (one query)."""
-    if not names:
-        return {}
-    rows = db.session.execute(sa.select(Department.name, Department.slug).where(Department.name.in_(names)))
-    return {name: slug for name, slug in rows}

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
-from ..core.exceptions import ServiceError
-from ..core.extensions import db
 from ..core.pagecache import cached_page
 from ..core.redirects import safe_target
 from ..core.text import is_topic_name
+from ..core.views import run_service
 from ..departments.operations import get_department
 from ..posts.queries import count_for_posts, get_public_post
 from ..posts.view_counts import flush_views
 from . import operations as ops
-from . import queries, topics  # noqa: F401  (topics subscribes to post_published)
+from . import queries
 from .forms import RepostForm
 
 # cli_group=None: ``flask flush-views`` at the top level.
@@ -32,16 +31,7 @@ def _button(action, done: str, default: str):
     """Check CSRF, run one service, commit once, go back."""
     if not FlaskForm().validate_on_submit():
         abort(400)
-    try:
-        action()
-    except ServiceError as err:
-        db.session.rollback()
-        if err.status in (403, 404):
-            abort(err.status)
-        flash(err.message, "error")
-    else:
-        db.session.commit()
-        flash(done, "success")
+    run_service(action, done, abort_on=(403, 404))
     return _back(default)
 
 
@@ -89,15 +79,10 @@ def repost(post_id: int):
     post = get_public_post(post_id)
     form = RepostForm()
     if form.validate_on_submit():
-        try:
-            made = ops.repost_post(current_user, post, form.comment.data)
-        except ServiceError as err:
-            db.session.rollback()
-            form.comment.errors = list(form.comment.errors) + [err.message]
-        else:
-            db.session.commit()
-            flash(_("已转发。"), "success")
-            return redirect(url_for("social.repost_detail", repost_id=made.id), 303)
+        made = run_service(lambda: ops.repost_post(current_user, post, form.comment.data), _("已转发。"),
+                           field=form.comment)
+        if made.ok:
+            return redirect(url_for("social.repost_detail", repost_id=made.value.id), 303)
     counts = count_for_posts([post.id])[post.id]
     status = 422 if form.errors else 200
     return render_template("social/repost_form.html", post=post, counts=counts, form=form), status

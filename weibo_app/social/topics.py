@@ -1,6 +1,7 @@
 """When a post goes public: index its #话题#, link its @部门名 and tell the departments it mentions.
 
-Subscribed to ``signals.post_published``, so the post services need not know.
+``connect()`` (a step of create_app) subscribes it to ``signals.post_published``,
+so the post services need not know.
 """
 
 from __future__ import annotations
@@ -9,25 +10,17 @@ import sqlalchemy as sa
 
 from ..core import signals
 from ..core.extensions import db
-from ..core.text import extract_topics, match_mentions, mention_candidates, render_post_html
+from ..core.text import extract_topics, match_mentions, mention_candidates
+from ..departments.mentions import department_slugs, render_post_body
 from ..models import Post, PostTopic
-from .queries import department_names
-
-
-def render_post_body(text: str) -> str:
-    """A post's safe HTML with topic links and links to the departments it mentions.
-
-    Use it wherever a public post's text is (re)rendered, e.g. a correction (更正).
-    """
-    return render_post_html(text, department_names(mention_candidates(text)))
 
 
 def index_post(post: Post) -> list[str]:
     """Store the post's topics, re-render its HTML with links; return the department names mentioned."""
     db.session.execute(sa.delete(PostTopic).where(PostTopic.post_id == post.id))
     db.session.add_all(PostTopic(post_id=post.id, name=name) for name in extract_topics(post.body))
-    known = department_names(mention_candidates(post.body))
-    post.body_html = render_post_html(post.body, known)
+    known = department_slugs(mention_candidates(post.body))
+    post.body_html = render_post_body(post.body, known)
     db.session.flush()
     return match_mentions(post.body, known)
 
@@ -40,4 +33,5 @@ def _on_published(post: Post, **_extra) -> None:
         notify_mentioned(post, mentioned)
 
 
-signals.post_published.connect(_on_published)
+def connect() -> None:
+    signals.post_published.connect(_on_published)

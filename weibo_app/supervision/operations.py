@@ -6,6 +6,8 @@ from datetime import UTC, date, datetime, time
 
 from flask_babel import gettext as _
 
+from ..access.actions import require_action
+from ..access.permissions import oversees, require_acts_for
 from ..audit.log import record
 from ..calendar.workdays import due_after
 from ..core.clock import site_tz, utcnow
@@ -15,7 +17,6 @@ from ..core.extensions import db
 from ..core.text import clean_text, render_html
 from ..models import Department, SupervisionNotice, Thread, User
 from ..notifications.operations import notify, notify_department
-from ..permissions import oversees, require_acts_for
 
 BODY_MAX_CHARS = 2000
 MAX_WORKING_DAYS = 60
@@ -52,6 +53,8 @@ def issue_notice(
         raise Forbidden(_("只有负责该部门的督办人员可以发督办单。"), "not_overseer")
     if thread is not None and thread.department_id != department.id:
         raise Invalid(_("这条留言不属于该部门。"), "thread_not_in_department")
+    if thread is not None:
+        require_action(actor, thread, "notice")
     text = _text(body, "empty_body")
     due = deadline_from(deadline)
     now = utcnow()

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..access.permissions import acts_for
 from ..access.read import can_read
 from ..access.scope import oversees, oversight_of
 from ..core.clock import utcnow
-from ..core.exceptions import ServiceError
 from ..core.extensions import db
 from ..core.ids import is_valid_id
+from ..core.views import run_service
 from ..departments.operations import get_department
 from ..models import Department, Thread
-from ..permissions import acts_for
 from . import operations as ops
 from . import queries
 from .forms import AcknowledgeForm, CloseForm, IssueForm
@@ -72,18 +72,13 @@ def issue():
         if deadline is None:
             form.deadline_date.errors = [_("请填写办理期限：日期或工作日数。")]
         else:
-            try:
-                notice = ops.issue_notice(current_user, get_department(form.department.data),
-                                          form.body.data, deadline, thread=thread)
-            except ServiceError as err:
-                db.session.rollback()
-                if err.status == 403:
-                    abort(403)
-                form.body.errors = list(form.body.errors) + [err.message]
-            else:
-                db.session.commit()
-                flash(_("督办单已发出。"), "success")
-                return redirect(url_for("supervision.detail", notice_id=notice.id), 303)
+            issued = run_service(
+                lambda: ops.issue_notice(current_user, get_department(form.department.data),
+                                         form.body.data, deadline, thread=thread),
+                _("督办单已发出。"), field=form.body, abort_on=(403,),
+            )
+            if issued.ok:
+                return redirect(url_for("supervision.detail", notice_id=issued.value.id), 303)
     status = 422 if request.method == "POST" else 200
     return render_template("supervision/issue.html", form=form, thread=thread), status
 
@@ -113,17 +108,8 @@ def detail(notice_id: int):
 def _act(notice_id: int, form, action, done: str, form_name: str):
     notice = _get_visible(notice_id)
     if form.validate_on_submit():
-        try:
-            action(notice, form)
-        except ServiceError as err:
-            db.session.rollback()
-            if err.status == 403:
-                abort(403)
-            field = next(f for f in form if f.type not in ("CSRFTokenField",))
-            field.errors = list(field.errors) + [err.message]
-        else:
-            db.session.commit()
-            flash(done, "success")
+        field = next(f for f in form if f.type not in ("CSRFTokenField",))
+        if run_service(lambda: action(notice, form), done, field=field, abort_on=(403,)).ok:
             return redirect(url_for("supervision.detail", notice_id=notice_id), 303)
     db.session.expire_all()
     return _show(queries.get_notice(notice_id), 422, **{form_name: form})

@@ -7,6 +7,8 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from ..access.actions import require_action
+from ..access.permissions import acts_for
 from ..audit.log import record
 from ..calendar.workdays import due_after
 from ..core import signals
@@ -17,7 +19,6 @@ from ..core.settings import get_setting
 from ..core.text import clean_reason, clean_text, mask_pii, render_html, render_public_html
 from ..models import PRIVATE_KINDS, Department, Post, Rating, Reply, Thread, ThreadKind, ThreadState, User
 from ..moderation.operations import hold_if_sensitive
-from ..permissions import oversees, require_acts_for
 
 
 def clean_body(raw: str | None, limit_setting: str = "THREAD_MAX_CHARS") -> str:
@@ -93,9 +94,9 @@ def reply_to_thread(actor: User, thread: Thread, body: str) -> Reply:
     """Staff of the owning department answer officially; the opener follows up."""
     now = utcnow()
     text = clean_body(body)
-    if thread.state == ThreadState.DISMISSED:
-        raise Conflict(_("该留言已标记为无需回复。"), "thread_dismissed")
-    if actor.is_staff and actor.department_id == thread.department_id:
+    official = acts_for(actor, thread.department_id)
+    require_action(actor, thread, "answer" if official else "follow_up")
+    if official:
         reply = Reply(
             thread_id=thread.id,
             author_id=actor.id,
@@ -110,9 +111,7 @@ def reply_to_thread(actor: User, thread: Thread, body: str) -> Reply:
             thread.first_response_at = now
         if thread.state == ThreadState.AWAITING:
             thread.state = ThreadState.ANSWERED
-    elif actor.id == thread.author_id:
-        if thread.hidden_at is not None or thread.held_at is not None:
-            raise Conflict(_("该留言已被管理员隐藏或正在审核，暂不能追问。"), "thread_closed")
+    else:
         reply = Reply(
             thread_id=thread.id,
             author_id=actor.id,
@@ -125,8 +124,6 @@ def reply_to_thread(actor: User, thread: Thread, body: str) -> Reply:
         )
         if thread.state in (ThreadState.ANSWERED, ThreadState.CLOSED):
             _reopen(thread, now)
-    else:
-        raise Forbidden(_("只有该部门的工作人员或留言人可以回复。"), "cannot_reply")
     thread.last_activity_at = now
     db.session.add(reply)
     db.session.flush()
@@ -144,10 +141,8 @@ def _reopen(thread: Thread, now) -> None:
 
 def dismiss_thread(actor: User, thread: Thread, reason: str) -> Thread:
     """无需回复: staff of the department, with a reason, on the record."""
-    require_acts_for(actor, thread.department_id)
+    require_action(actor, thread, "dismiss")
     why = clean_reason(reason)
-    if thread.state not in (ThreadState.AWAITING, ThreadState.ANSWERED):
-        raise Conflict(_("该留言当前不能标记为无需回复。"), "cannot_dismiss")
     now = utcnow()
     thread.state_before_dismissal = thread.state
     thread.state = ThreadState.DISMISSED
@@ -161,11 +156,8 @@ def dismiss_thread(actor: User, thread: Thread, reason: str) -> Thread:
 
 def overturn_dismissal(actor: User, thread: Thread, reason: str) -> Thread:
     """A supervisor puts a dismissed thread back; its first due time is kept."""
-    if not oversees(actor, thread.department):
-        raise Forbidden(_("只有督办人员可以撤销无需回复。"), "not_supervisor")
+    require_action(actor, thread, "overturn")
     why = clean_reason(reason)
-    if thread.state != ThreadState.DISMISSED:
-        raise Conflict(_("该留言没有被标记为无需回复。"), "not_dismissed")
     # Back to what it was: a follow-up waiting for an answer stays in the inbox.
     thread.state = thread.state_before_dismissal or (
         ThreadState.ANSWERED if thread.first_response_at else ThreadState.AWAITING
@@ -183,9 +175,7 @@ def overturn_dismissal(actor: User, thread: Thread, reason: str) -> Thread:
 
 def transfer_thread(actor: User, thread: Thread, target: Department, reason: str | None = None) -> Thread:
     """转办: the thread moves to another department; its clock keeps running."""
-    require_acts_for(actor, thread.department_id)
-    if thread.state != ThreadState.AWAITING:
-        raise Conflict(_("只有待回复的留言可以转办。"), "cannot_transfer")
+    require_action(actor, thread, "transfer")
     if target.id == thread.department_id:
         raise Invalid(_("不能转办给本部门。"), "same_department")
     why = clean_reason(reason, required=False) or None
@@ -211,10 +201,7 @@ def parse_rating(raw: str | None) -> Rating:
 def rate_thread(actor: User, thread: Thread, rating: str) -> Thread:
     """The opener rates the answer; 不满意 reopens the thread."""
     value = parse_rating(rating)
-    if actor.id != thread.author_id:
-        raise Forbidden(_("只有留言人可以评价。"), "not_opener")
-    if thread.state not in (ThreadState.ANSWERED, ThreadState.CLOSED):
-        raise Conflict(_("只有已回复的留言可以评价。"), "not_answered")
+    require_action(actor, thread, "rate")
     now = utcnow()
     thread.rating = value
     thread.rated_at = now

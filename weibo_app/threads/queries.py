@@ -7,11 +7,11 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..access.read import shown_threads_clause, shows
+from ..access.viewer import current_viewer
 from ..core.exceptions import NotFound
 from ..core.extensions import db
 from ..core.pagination import Page, keyset_desc, page_of
 from ..models import Reply, Thread, ThreadState
-from ..moderation.visibility import current_viewer
 
 
 def _with_replies(stmt: sa.Select) -> sa.Select:
@@ -81,3 +81,11 @@ def inbox_totals(department_id: int, now) -> tuple[int, int]:
         .where(Thread.department_id == department_id, Thread.state == ThreadState.AWAITING)
     ).one()
     return awaiting, overdue
+
+
+def awaiting_count(department_id: int) -> int:
+    """How many of a department's threads await an answer (the inbox badge)."""
+    return db.session.scalar(
+        sa.select(sa.func.count(Thread.id))
+        .where(Thread.department_id == department_id, Thread.state == ThreadState.AWAITING)
+    ) or 0

@@ -8,16 +8,15 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..core.clock import utcnow
-from ..core.exceptions import ServiceError
+from ..access.permissions import acts_for
+from ..core.clock import local_time, utcnow
 from ..core.extensions import db
+from ..core.views import run_service
 from ..departments.operations import get_department
 from ..media.operations import attach_images
 from ..moderation.operations import HELD_MESSAGE
-from ..permissions import acts_for, oversees
-from ..posts.pages import render_post_page
-from ..posts.queries import get_public_post
 from ..security.limits import reply_limit, thread_limit
+from ..templating import add_nav_counter
 from . import operations as ops
 from . import queries
 from .forms import DismissForm, OverturnForm, RateForm, ReplyForm, ThreadForm, TransferForm
@@ -31,34 +30,25 @@ def _require_resident():
         abort(403)
 
 
-def _ask(form: ThreadForm, **target):
+def ask(form: ThreadForm, **target):
     """Open the thread (with its photos) and commit once; None when the form must be shown again."""
     if not form.validate_on_submit():
         return None
-    try:
-        thread = ops.open_thread(current_user, body=form.body.data, kind=form.kind.data,
+
+    def open_with_images():
+        opened = ops.open_thread(current_user, body=form.body.data, kind=form.kind.data,
                                  anonymous=form.anonymous.data, private=form.private.data, **target)
-        attach_images(current_user, form.images.data, thread=thread)
-    except ServiceError as err:
-        db.session.rollback()
-        form.body.errors.append(err.message)
+        attach_images(current_user, form.images.data, thread=opened)
+        return opened
+
+    outcome = run_service(open_with_images, field=form.body)
+    if not outcome.ok:
         return None
-    db.session.commit()
+    thread = outcome.value
     flash(_("留言已提交，办理时限：%(due)s。", due=_due_text(thread)), "success")
     if thread.held_at:
         flash(str(HELD_MESSAGE), "warning")
     return redirect(url_for("threads.detail", thread_id=thread.id), 303)
-
-
-@bp.post("/p/<int:post_id>/threads")
-@login_required
-@thread_limit
-def open_on_post(post_id: int):
-    """A resident opens a thread on a post."""
-    _require_resident()
-    post = get_public_post(post_id)
-    form = ThreadForm()
-    return _ask(form, post=post) or render_post_page(post, form, 422)
 
 
 @bp.post("/d/<slug>/threads")
@@ -69,14 +59,12 @@ def open_on_board(slug: str):
     _require_resident()
     department = get_department(slug)
     form = ThreadForm()
-    return _ask(form, department=department) or (
+    return ask(form, department=department) or (
         render_template("threads/ask.html", department=department, form=form), 422
     )
 
 
 def _due_text(thread) -> str:
-    from ..templating import local_time
-
     return local_time(thread.due_at)
 
 
@@ -94,18 +82,10 @@ def _act(thread_id: int, form_cls, action: Callable, done: str, form_name: str):
     if form_cls is TransferForm:
         form.department.choices = transfer_choices()
     if form.validate_on_submit():
-        try:
-            result = action(thread, form)
-        except ServiceError as err:
-            db.session.rollback()
-            if err.status == 403:
-                abort(403)
-            first_field = next(f for f in form if f.type not in ("CSRFTokenField", "SubmitField"))
-            first_field.errors = list(first_field.errors) + [err.message]
-        else:
-            db.session.commit()
-            flash(done, "success")
-            if getattr(result, "held_at", None):
+        first_field = next(f for f in form if f.type not in ("CSRFTokenField", "SubmitField"))
+        outcome = run_service(lambda: action(thread, form), done, field=first_field, abort_on=(403,))
+        if outcome.ok:
+            if getattr(outcome.value, "held_at", None):
                 flash(str(HELD_MESSAGE), "warning")
             return redirect(url_for("threads.detail", thread_id=thread.id), 303)
     db.session.expire_all()
@@ -186,6 +166,11 @@ def can_act_for(department_id: int) -> bool:
     return acts_for(current_user, department_id)
 
 
-@bp.app_template_global()
-def can_oversee_thread(thread) -> bool:
-    return oversees(current_user, thread.department)
+@bp.record_once
+def _inbox_badge(state) -> None:
+    """Staff see how many of their department's threads await an answer."""
+
+    def awaiting(user):
+        return queries.awaiting_count(user.department_id) if user.is_staff else None
+
+    add_nav_counter(state.app, "inbox", awaiting)

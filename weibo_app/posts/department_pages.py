@@ -1,4 +1,8 @@
-"""The directory of departments and each department's page."""
+"""The directory of departments and each department's page (its posts, its board, its figures).
+
+It lives with the posts because it is built from them and from the threads;
+weibo_app.departments stays below both.
+"""
 
 from __future__ import annotations
 
@@ -11,12 +15,12 @@ from ..core.clock import local_today
 from ..core.extensions import db
 from ..core.pagecache import cached_page
 from ..core.text import normalize
+from ..departments.operations import get_department
 from ..metrics.queries import compute_metrics, make_period
 from ..models import Department
-from ..posts.queries import timeline
 from ..threads.page_forms import ask_form
 from ..threads.queries import board_threads
-from .operations import get_department
+from .queries import timeline
 
 bp = Blueprint("departments", __name__)
 

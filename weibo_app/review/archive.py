@@ -8,11 +8,12 @@ import io
 from flask_babel import gettext as _
 
 from ..access.scope import scope_of
-from ..api.serializers import iso
+from ..core.clock import iso_local as iso
 from ..core.exceptions import Forbidden
 from ..metrics.queries import Period
 from ..models import Department
-from ..review import queries
+from ..posts.queries import corrections_for
+from . import queries
 
 CSV_COLUMNS = (
     "id", "category", "major", "fast_track", "state", "body", "author", "created_at",
@@ -25,7 +26,7 @@ def export_records(department: Department, period: Period) -> list[dict]:
     posts = queries.export_posts(department, period)
     ids = [p.id for p in posts]
     decisions = queries.decisions_for(ids)
-    corrections = queries.corrections_for(ids)
+    corrections = corrections_for(ids)
     return [
         {
             "id": p.id,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from .access.scope import oversees
-from .core.exceptions import Forbidden
-from .models import User
+from ..core.exceptions import Forbidden
+from ..models import User
+from .scope import oversees
 
 __all__ = ["acts_for", "oversees", "require_acts_for"]
 

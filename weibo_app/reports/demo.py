@@ -9,9 +9,9 @@ import sqlalchemy as sa
 
 from ..core.clock import at, local_today, site_tz
 from ..core.extensions import db
+from ..disclosure import operations as ops
 from ..models import Department, InfoRequest, User
-from ..reports.operations import publish_report, save_report
-from . import operations as ops
+from .operations import publish_report, save_report
 
 ANSWERS = {
     "public": "您申请的信息已在本机关网站“政府信息公开”栏目公开，可按索引号查阅。",
