@@ -10,6 +10,7 @@ csrf.exempt(bp)  # bearer tokens, not cookies: no cross-site request can carry o
 from . import (  # noqa: E402,F401
     departments,
     flags,
+    loop,
     metrics,
     notices,
     openapi,

@@ -9,6 +9,7 @@ from ..media.routes import image_dict
 from ..models import Department, Post, Reply, Thread
 from ..moderation.visibility import body_text_for, can_view, current_viewer, is_hidden_for
 from ..posts.queries import PostCounts
+from ..threads.loop_queries import answered_at, transfer_trail
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -64,6 +65,8 @@ def reply_dict(r: Reply) -> dict:
         "body": body_text_for(current_viewer(), r),
         **moderation_fields(r),
         "created_at": iso(r.created_at),
+        **({"final": r.final, "interim": not r.final, "reworked": r.reworked_at is not None}
+           if r.official else {}),
     }
 
 
@@ -81,6 +84,11 @@ def thread_dict(t: Thread, with_replies: bool = True) -> dict:
         "due_at": iso(t.due_at),
         "first_due_at": iso(t.first_due_at),
         "first_response_at": iso(t.first_response_at),
+        "answered_at": iso(answered_at(t)) if with_replies else None,
+        "channel": "web",  # every thread comes from the site until other channels are recorded
+        "handler": t.handler.username if t.handler_id and t.handler else None,
+        "accepted_at": iso(t.accepted_at),
+        "resolved": t.resolved,
         "overdue": t.is_overdue(utcnow()),
         "rating": t.rating,
         "dismiss_reason": t.dismiss_reason,
@@ -89,4 +97,8 @@ def thread_dict(t: Thread, with_replies: bool = True) -> dict:
     if with_replies:
         viewer = current_viewer()
         data["replies"] = [reply_dict(r) for r in t.replies if can_view(viewer, r)]
+        data["transfers"] = [
+            {"from": step.from_department.slug, "to": step.to_department.slug, "at": iso(step.decided_at)}
+            for step in transfer_trail(t.id)
+        ]
     return data

@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from ..models import Category, NoticeState, PostState, Rating, Role, ThreadKind, ThreadState
+from ..models import Category, NoticeState, PostState, Rating, RequestState, Role, ThreadKind, ThreadState, VisitChannel
 
 KIND_LABELS = {
     ThreadKind.CONSULTATION: _l("咨询"),
@@ -61,4 +61,17 @@ ROLE_LABELS = {
     Role.DEPT_HEAD: _l("主要负责人"),
     Role.SUPERVISOR: _l("督办"),
     Role.ADMIN: _l("系统管理员"),
+}
+
+VISIT_CHANNEL_LABELS = {
+    VisitChannel.PHONE: _l("电话"),
+    VisitChannel.SMS: _l("短信"),
+    VisitChannel.WEB: _l("网上"),
+    VisitChannel.VISIT: _l("上门"),
+}
+
+REQUEST_STATE_LABELS = {
+    RequestState.PENDING: _l("待审批"),
+    RequestState.APPROVED: _l("已批准"),
+    RequestState.REJECTED: _l("已驳回"),
 }

@@ -3,6 +3,7 @@
 from .audit import AppendOnlyError, AuditLog
 from .calendar import HolidayOverride
 from .department import Department
+from .loop import EventKind, ExtensionRequest, RequestState, ThreadEvent, ThreadNote, TransferRequest, VisitChannel
 from .media import Image
 from .moderation import Flag, FlagReason, FlagResolution, SensitiveWord
 from .notification import Notification
@@ -22,6 +23,8 @@ __all__ = [
     "Correction",
     "Decision",
     "Department",
+    "EventKind",
+    "ExtensionRequest",
     "Flag",
     "FlagReason",
     "FlagResolution",
@@ -38,6 +41,7 @@ __all__ = [
     "Rating",
     "Reply",
     "Repost",
+    "RequestState",
     "ReviewDecision",
     "Role",
     "STAFF_ROLES",
@@ -45,7 +49,11 @@ __all__ = [
     "Setting",
     "SupervisionNotice",
     "Thread",
+    "ThreadEvent",
     "ThreadKind",
+    "ThreadNote",
     "ThreadState",
+    "TransferRequest",
     "User",
+    "VisitChannel",
 ]
