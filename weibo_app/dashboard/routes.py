@@ -8,8 +8,9 @@ from flask_login import current_user, login_required
 from ..calendar.workdays import uncovered_years
 from ..core.clock import local_today
 from ..core.extensions import db
+from ..core.settings import get_setting
 from ..departments.operations import get_department
-from ..metrics.queries import compute_metrics
+from ..metrics.queries import compute_metrics, index_formula
 from ..metrics.rows import FIGURES, THREAD_FIGURES, rows_behind
 from ..metrics.trends import bar_class, weekly_trends
 from ..models import Department
@@ -56,6 +57,7 @@ def index():
         trends=trends, max_threads=max((w["threads"] for w in trends), default=0), bar_class=bar_class,
         notice_counts=notices.counts_by_state(scope, period.as_of),
         pending_notices=notices.pending_notices(scope, period.as_of, LIST_LIMIT),
+        index_formula=index_formula(), dormant_days=get_setting("DORMANT_DAYS"),
     )
 
 
@@ -84,8 +86,12 @@ def rows():
 
 @bp.get("/scoreboard")
 def scoreboard():
-    """Public: every department's reply rate, on-time rate and median first response."""
+    """Public: every department's reply rate, on-time rate, median first response and index;
+    ranked by reply rate, or by the responsiveness index (``rank=index``)."""
     period = parse_period(request.args.get("from"), request.args.get("to"), default_days=90)
     rows = compute_metrics(period, subtree=False)
-    rows.sort(key=lambda r: (r["reply_rate"] is None, -(r["reply_rate"] or 0), r["department"]))
-    return render_template("dashboard/scoreboard.html", rows=rows, period=period)
+    rank = "index" if request.args.get("rank") == "index" else "reply_rate"
+    key = "responsiveness_index" if rank == "index" else "reply_rate"
+    rows.sort(key=lambda r: (r[key] is None, -(r[key] or 0), r["department"]))
+    return render_template("dashboard/scoreboard.html", rows=rows, period=period, rank=rank, rank_key=key,
+                           index_formula=index_formula())
