@@ -169,3 +169,19 @@ def test_interim_choice_and_resident_rating_with_resolved_on_the_page(w, make, c
     login(w.resident)
     assert client.post(f"/t/{t.id}/rate", data={"rating": "satisfied", "resolved": "no"}).status_code == 303
     assert (fresh(t.id).state, fresh(t.id).resolved) == ("closed", False)
+
+
+def test_the_dashboard_lists_threads_due_today_and_overdue(w, make, client, login):
+    due_thu, due_mon = w.thread(make), w.thread(make, kind="complaint")
+    with at(utc(2026, 3, 5, 2, 0)):  # Thu: due_thu is on its last working day
+        login(w.supervisor)
+        page = client.get("/dashboard").get_data(as_text=True)
+        soon_part = page.split('id="due-soon-title"')[1].split('id="overdue-title"')[0]
+        assert f"第{due_thu.id}号" in soon_part and f"第{due_mon.id}号" not in soon_part
+        rows = client.get("/dashboard/rows?figure=due_soon&department=county&subtree=1").get_data(as_text=True)
+        assert f"/t/{due_thu.id}" in rows and f"/t/{due_mon.id}" not in rows
+    with at(utc(2026, 3, 6, 2, 0)):  # Fri: overdue now, no longer "due soon"
+        login(w.supervisor)
+        page = client.get("/dashboard").get_data(as_text=True)
+        overdue_part = page.split('id="overdue-title"')[1]
+        assert f"第{due_thu.id}号" in overdue_part and "红灯·超期" in page

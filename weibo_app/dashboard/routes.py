@@ -47,12 +47,13 @@ def index():
     year = local_today().year
     scope = None if current_user.is_admin else current_user.supervised_department
     overdue = rows_behind("overdue", period, scope, True, limit=LIST_LIMIT)
+    due_soon = rows_behind("due_soon", period, scope, True, limit=LIST_LIMIT)
     unanswered = rows_behind("unanswered_posts", period, scope, True, limit=LIST_LIMIT)
     trends = weekly_trends(period.as_of, scope)
     return render_template(
         "dashboard/index.html", rows=rows, period=period, subtree=subtree,
         uncovered=uncovered_years([year, year + 1]),
-        scope=scope, overdue=overdue, unanswered=unanswered,
+        scope=scope, overdue=overdue, due_soon=due_soon, unanswered=unanswered,
         awaiting_counts=awaiting_per_post([p.id for p in unanswered], period),
         trends=trends, max_threads=max((w["threads"] for w in trends), default=0), bar_class=bar_class,
         notice_counts=notices.counts_by_state(scope, period.as_of),

@@ -7,11 +7,11 @@ the drill-down lists behind every figure, so a figure and its rows agree.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 
-from ..core.clock import local_midnight_utc, utcnow
+from ..core.clock import local_midnight_utc, to_local, utcnow
 from ..core.extensions import db
 from ..core.settings import get_setting
 from ..models import (
@@ -129,6 +129,12 @@ def is_awaiting(p: Period):
 
 def is_overdue(p: Period):
     return sa.and_(is_awaiting(p), Thread.due_at < p.as_of)
+
+
+def is_due_soon(p: Period):
+    """黄灯: awaiting and on its last working day — due by the end of ``as_of``'s local day, not yet past."""
+    end_of_day = local_midnight_utc(to_local(p.as_of).date() + timedelta(days=1)) - timedelta(seconds=1)
+    return sa.and_(is_awaiting(p), Thread.due_at >= p.as_of, Thread.due_at <= end_of_day)
 
 
 def published_in(p: Period):

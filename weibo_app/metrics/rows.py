@@ -26,6 +26,7 @@ THREAD_FIGURES = {
     "late": lambda p: sa.and_(q.opened_in(p), q.is_late(p)),
     "awaiting": q.is_awaiting,
     "overdue": q.is_overdue,
+    "due_soon": q.is_due_soon,
     **{name: (lambda cond: lambda p: sa.and_(q.opened_in(p), cond(p)))(cond)
        for name, cond in q.LOOP_FIGURES.items()},
 }
