@@ -391,7 +391,7 @@ def test_inbox_totals_count_everything_even_when_the_list_is_cut(world, make, cl
         for _ in range(3):
             make.thread(author=world.resident, post=world.post)
     real_inbox = queries.inbox
-    monkeypatch.setattr(queries, "inbox", lambda dept_id: real_inbox(dept_id, limit=2))
+    monkeypatch.setattr(queries, "inbox", lambda dept_id, **kw: real_inbox(dept_id, **{**kw, "limit": 2}))
     with time_machine.travel(MON + timedelta(days=10), tick=False):
         login(world.staff_a)
         page = client.get("/inbox").get_data(as_text=True)
