@@ -63,6 +63,7 @@ UI_PAGES = {
     "/inbox":            ("login", 403, 200, 200, 200, 403, 403),
     "/dashboard":        ("login", 403, 403, 403, 403, 200, 200),
     "/dashboard/rows?figure=overdue": ("login", 403, 403, 403, 403, 200, 200),
+    "/dispatch":         ("login", 403, 403, 403, 403, 200, 403),  # the dispatcher's page
     "/admin/":           ("login", 403, 403, 403, 403, 403, 200),
     "/admin/holidays":   ("login", 403, 403, 403, 403, 403, 200),
     "/posts/new":        ("login", 403, 200, 200, 200, 403, 403),

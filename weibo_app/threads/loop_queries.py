@@ -14,7 +14,6 @@ from ..models import (
     ExtensionRequest,
     RequestState,
     Thread,
-    ThreadState,
     TransferRequest,
     User,
 )
@@ -113,16 +112,5 @@ def due_soon_cutoff(now: datetime) -> datetime:
     return end_of_local_day(to_local(now).date())
 
 
-def light(thread: Thread, now: datetime, soon_cutoff: datetime) -> str | None:
-    """"red" overdue, "yellow" due soon (its last working day), else None; awaiting threads only."""
-    if thread.state != ThreadState.AWAITING:
-        return None
-    if thread.due_at < now:
-        return "red"
-    if thread.due_at <= soon_cutoff:
-        return "yellow"
-    return None
-
-
-__all__ = ["answered_at", "approved_extension", "dispatch_queue", "light", "pending_requests",
+__all__ = ["answered_at", "approved_extension", "dispatch_queue", "due_soon_cutoff", "pending_requests",
            "transfer_trail"]
