@@ -105,8 +105,16 @@ def request_extension(actor: User, thread: Thread, until, reason: str | None) ->
     return ext
 
 
+#: Ids beyond a 32-bit integer name no row (and would overflow the database's integer).
+MAX_ID = 2**31 - 1
+
+
+def _get(model, item_id: int):
+    return db.session.get(model, item_id) if 0 < item_id <= MAX_ID else None
+
+
 def get_extension(extension_id: int) -> ExtensionRequest:
-    ext = db.session.get(ExtensionRequest, extension_id)
+    ext = _get(ExtensionRequest, extension_id)
     if ext is None:
         raise NotFound(_("没有这条延期申请。"), "extension_not_found")
     return ext
@@ -187,7 +195,7 @@ def transfer_or_request(actor: User, thread: Thread, target: Department, reason:
 
 
 def get_transfer(transfer_id: int) -> TransferRequest:
-    req = db.session.get(TransferRequest, transfer_id)
+    req = _get(TransferRequest, transfer_id)
     if req is None:
         raise NotFound(_("没有这条转办申请。"), "transfer_not_found")
     return req
