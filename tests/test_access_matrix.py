@@ -63,6 +63,7 @@ UI_PAGES = {
     "/inbox":            ("login", 403, 200, 200, 200, 403, 403),
     "/dashboard":        ("login", 403, 403, 403, 403, 200, 200),
     "/dashboard/rows?figure=overdue": ("login", 403, 403, 403, 403, 200, 200),
+    "/dispatch":         ("login", 403, 403, 403, 403, 200, 403),  # the dispatcher's page
     "/admin/":           ("login", 403, 403, 403, 403, 403, 200),
     "/admin/holidays":   ("login", 403, 403, 403, 403, 403, 200),
     "/posts/new":        ("login", 403, 200, 200, 200, 403, 403),
@@ -97,7 +98,7 @@ UI_ACTIONS = {
     #            visitor  resident staff_a staff_b reviewer supervisor admin
     "reply":    ("login", 403, 303, 403, 303, 403, 403),
     "dismiss":  ("login", 403, 303, 403, 303, 403, 403),
-    "transfer": ("login", 403, 303, 403, 303, 403, 403),
+    "transfer": ("login", 403, 303, 403, 303, 303, 403),  # staff ask the dispatcher; a supervisor dispatches
     "rate":     ("login", 403, 403, 403, 403, 403, 403),  # only the opener rates
 }
 UI_DATA = {
@@ -144,7 +145,7 @@ API_CALLS = {
     "POST posts":          (401, 403, 201, 201, 201, 403, 403),
     "POST replies":        (401, 403, 201, 403, 201, 403, 403),
     "POST dismiss":        (401, 403, 200, 403, 200, 403, 403),
-    "POST transfer":       (401, 403, 200, 403, 200, 403, 403),
+    "POST transfer":       (401, 403, 202, 403, 202, 200, 403),  # 202: a request for the dispatcher
     "POST rate":           (401, 403, 403, 403, 403, 403, 403),
 }
 
@@ -157,7 +158,7 @@ def call_api(client, headers, name, thread_id):
     action, payload = {
         "POST replies": ("replies", {"body": "答复"}),
         "POST dismiss": ("dismiss", {"reason": "重复"}),
-        "POST transfer": ("transfer", {"department": "dept-c"}),
+        "POST transfer": ("transfer", {"department": "dept-c", "reason": "属丙局职责"}),
         "POST rate": ("rate", {"rating": "satisfied"}),
     }[name]
     return client.post(f"/api/v1/threads/{thread_id}/{action}", json=payload, headers=headers)

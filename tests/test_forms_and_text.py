@@ -22,6 +22,7 @@ from weibo_app.models import Post, Role
 from weibo_app.models import user as user_model
 from weibo_app.posts.lifecycle import create_post
 from weibo_app.threads import operations as ops
+from weibo_app.threads import routing
 
 
 @pytest.fixture(autouse=True)
@@ -153,10 +154,12 @@ def hostile(app, make):
     dismissed = make.thread(author=resident, post=post, body="第二条 " + XSS)
     ops.dismiss_thread(staff, dismissed, "理由 " + XSS)
     moved = make.thread(author=resident, department=dept, body="第三条 " + XSS)
-    ops.transfer_thread(staff, moved, other, "转办说明 " + XSS)
+    supervisor = make.user(Role.SUPERVISOR)
+    # Staff ask the dispatcher; the reason is on the record (and on /dispatch while it waits).
+    routing.approve_transfer(supervisor, routing.request_transfer(staff, moved, other, "转办说明 " + XSS))
     db.session.commit()
     return dict(dept=dept, other=other, staff=staff, staff_b=staff_b, resident=resident, post=post,
-                asked=asked, dismissed=dismissed, moved=moved, supervisor=make.user(Role.SUPERVISOR),
+                asked=asked, dismissed=dismissed, moved=moved, supervisor=supervisor,
                 admin=make.user(Role.ADMIN))
 
 

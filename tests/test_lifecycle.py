@@ -197,6 +197,7 @@ def test_a_supervisor_outside_the_subtree_cannot_overturn(world, make):
 
 
 def test_transfer_moves_the_thread_keeps_the_clock_and_is_audited(world, make, client, api_headers):
+    client.application.config["TRANSFER_APPROVAL"] = False  # staff transfer themselves (tests/test_closed_loop.py: with approval)
     with time_machine.travel(MON, tick=False):
         t = make.thread(author=world.resident, post=world.post)
     due = t.due_at
@@ -224,7 +225,8 @@ def test_transfer_moves_the_thread_keeps_the_clock_and_is_audited(world, make, c
         assert resp.get_json()["replies"][0]["department"] == "dept-b"
 
 
-def test_transfer_refuses_answered_threads_and_the_same_department(world, make):
+def test_transfer_refuses_answered_threads_and_the_same_department(world, make, app):
+    app.config["TRANSFER_APPROVAL"] = False
     with time_machine.travel(MON, tick=False):
         t = make.thread(author=world.resident, post=world.post)
         with pytest.raises(Invalid):
@@ -389,7 +391,7 @@ def test_inbox_totals_count_everything_even_when_the_list_is_cut(world, make, cl
         for _ in range(3):
             make.thread(author=world.resident, post=world.post)
     real_inbox = queries.inbox
-    monkeypatch.setattr(queries, "inbox", lambda dept_id: real_inbox(dept_id, limit=2))
+    monkeypatch.setattr(queries, "inbox", lambda dept_id, **kw: real_inbox(dept_id, **{**kw, "limit": 2}))
     with time_machine.travel(MON + timedelta(days=10), tick=False):
         login(world.staff_a)
         page = client.get("/inbox").get_data(as_text=True)

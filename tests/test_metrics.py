@@ -166,6 +166,7 @@ def scenario(app, make):
     with at(utc(2026, 3, 6, 2, 0)):
         s["t7"] = make.thread(author=r1, department=c)
     with at(utc(2026, 3, 6, 3, 0)):
+        app.config["TRANSFER_APPROVAL"] = False  # the dispatcher's way is in tests/test_loop_metrics.py
         ops.transfer_thread(sc, s["t7"], p, "属县里职责")
         db.session.commit()
     with at(utc(2026, 3, 6, 23, 0)):  # Mar 7 local

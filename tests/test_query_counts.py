@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import partial
 
 import pytest
 from werkzeug.security import generate_password_hash
 
+from weibo_app.core.clock import to_local
 from weibo_app.core.extensions import db
 from weibo_app.models import Follow, Like, Role
 from weibo_app.models import user as user_model
 from weibo_app.threads import operations as ops
+from weibo_app.threads import routing
 
 
 @pytest.fixture(autouse=True)
@@ -46,7 +49,11 @@ class World:
             ops.reply_to_thread(resident, on_post, f"追问{self.n}")
             board = make.thread(author=resident, department=self.dept, body=f"留言板{self.n}")
             ops.reply_to_thread(self.staff, board, f"答复{self.n}")
-            make.thread(author=resident, post=post, kind="complaint", body=f"待回复{self.n}")
+            waiting = make.thread(author=resident, post=post, kind="complaint", body=f"待回复{self.n}")
+            # Requests for the dispatcher (/dispatch): the thread stays where it is meanwhile.
+            routing.request_transfer(self.staff, waiting, other, f"转办理由{self.n}")
+            routing.request_extension(self.staff, waiting, to_local(waiting.due_at).date() + timedelta(days=1),
+                                      f"延期理由{self.n}")
             make.thread(author=resident, department=other, body=f"别处{self.n}")
             db.session.add(Like(user_id=resident.id, post_id=post.id))
             db.session.add(Follow(user_id=resident.id, department_id=self.dept.id))
@@ -68,6 +75,7 @@ PAGES = {
     "/inbox": "staff",
     "/dashboard": "supervisor",
     "/me/threads": "resident",
+    "/dispatch": "supervisor",
 }
 
 
@@ -104,5 +112,8 @@ def test_the_rows_are_really_on_the_pages(world, client, login):
     login(world.staff)
     inbox = client.get("/inbox").get_data(as_text=True)
     assert all(f"待回复{i}" in inbox for i in (1, 15, 30))
+    login(world.supervisor)
+    dispatch = client.get("/dispatch").get_data(as_text=True)
+    assert all(f"转办理由{i}" in dispatch and f"延期理由{i}" in dispatch for i in (1, 15, 30))
     board = client.get("/d/main-dept?tab=board").get_data(as_text=True)
     assert "留言板30" in board and "留言板11" in board  # the newest 20

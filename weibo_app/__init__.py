@@ -18,6 +18,7 @@ BLUEPRINTS = (
     "weibo_app.posts.routes:bp",
     "weibo_app.posts.department_pages:bp",
     "weibo_app.threads.routes:bp",
+    "weibo_app.threads.loop_routes:bp",
     "weibo_app.dashboard.routes:bp",
     "weibo_app.admin.routes:bp",
     "weibo_app.audit.routes:bp",

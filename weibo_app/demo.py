@@ -73,6 +73,7 @@ ANSWERS = ["您好，您反映的问题已收到，我们已安排工作人员�
            "您好，所需材料为：身份证、户口簿及相关证明，可在政务服务大厅3号窗口办理。",
            "感谢您的建议，我们已转相关科室研究，后续将通过本平台公开办理结果。",
            "您好，问题已处理完毕，如仍有疑问请继续留言。"]
+DORMANT, DORMANT_SILENT_DAYS = "hekou-township", 21
 FOLLOW_UPS = ["请问具体什么时候能处理好？", "还是没有人来，麻烦再催一下。", "材料都带齐了还是不行，怎么办？"]
 RESIDENTS = 36
 
@@ -143,7 +144,7 @@ def seed_demo(days: int = 60, seed: int = 2026, *, force: bool = False) -> bool:
                                       display_name=f"{depts[slug].name}工作人员")
         reviewer = create_user("jiaoyu_review", PASSWORD, Role.REVIEWER, "jiaoyu", display_name="教育局分管领导")
         create_user("jiaoyu_head", PASSWORD, Role.DEPT_HEAD, "jiaoyu", display_name="教育局局长")
-        create_user("ducha", PASSWORD, Role.SUPERVISOR, "county", display_name="县政务公开办")
+        ducha = create_user("ducha", PASSWORD, Role.SUPERVISOR, "county", display_name="县政务公开办")
         create_user("admin", PASSWORD, Role.ADMIN, display_name="系统管理员")
         residents = [create_user(_resident_username(i), PASSWORD, display_name=f"居民{i:02d}")
                      for i in range(1, RESIDENTS + 1)]
@@ -182,6 +183,8 @@ def seed_demo(days: int = 60, seed: int = 2026, *, force: bool = False) -> bool:
 
     seed_requests(depts, staff, residents)
     db.session.flush()
+    _closed_loop(rng, depts, staff, ducha, now)
+    db.session.flush()
     return True
 
 
@@ -198,6 +201,59 @@ SITE = {
 def _site_identity() -> None:
     for name, value in SITE.items():
         set_setting(name, value)
+def _threads(state: str, limit: int, skip: int = 0) -> list:
+    """The newest threads in ``state``."""
+    from .models import Thread
+
+    return list(db.session.scalars(
+        sa.select(Thread).where(Thread.state == state)
+        .order_by(Thread.opened_at.desc(), Thread.id.desc()).offset(skip).limit(limit)
+    ))
+
+
+def _closed_loop(rng: random.Random, depts: dict, staff: dict, ducha: User, now) -> None:
+    """The loop at work: signed-for and interim-answered threads, extensions (approved, one
+    rejected, one waiting), transfers waiting for the dispatcher, urged threads, one answer sent
+    back for rework, and return visits (one unsatisfied, which reopens its thread)."""
+    from .threads import loop, routing
+
+    def clerk(thread) -> User:
+        return staff[next(slug for slug, d in depts.items() if d.id == thread.department_id)]
+
+    awaiting = _threads("awaiting", 14)
+    for thread in awaiting[:4]:
+        with at(now - timedelta(hours=30)):
+            loop.accept_thread(clerk(thread), thread)
+            threads.reply_to_thread(clerk(thread), thread, "您好，您反映的问题已收到，正在协调相关单位办理，请耐心等待。",
+                                    final=False)
+    for i, thread in enumerate(awaiting[4:7]):
+        until = to_local(thread.due_at).date() + timedelta(days=3)
+        with at(now - timedelta(hours=26)):
+            ext = routing.request_extension(clerk(thread), thread, until, "需会同相关部门现场勘查，申请延期。")
+        if i < 2:
+            with at(now - timedelta(hours=20)):
+                if i == 0:
+                    routing.approve_extension(ducha, ext, "同意延期，请按期办结。")
+                else:
+                    routing.reject_extension(ducha, ext, "事项简单，请在原时限内办结。")
+    targets = [d for slug, d in depts.items() if slug != "county"]
+    for thread in awaiting[7:10]:
+        target = rng.choice([d for d in targets if d.id != thread.department_id])
+        with at(now - timedelta(hours=6)):
+            routing.request_transfer(clerk(thread), thread, target, f"该事项属{target.name}职责，申请转办。")
+    for thread in awaiting[10:14]:
+        with at(now - timedelta(hours=4)):
+            loop.urge_thread(ducha, thread, "请加快办理，按期答复群众。")
+    answered = _threads("answered", 1) + _threads("closed", 4)
+    if answered:
+        with at(now - timedelta(hours=28)):
+            loop.rework_thread(ducha, answered[0], "答复未针对群众反映的具体问题，请重新办理。")
+    visits = [(True, Rating.SATISFIED, "phone"), (True, Rating.BASICALLY_SATISFIED, "sms"),
+              (False, Rating.UNSATISFIED, "visit")]
+    for thread, (solved, rating, channel) in zip(answered[1:], visits, strict=False):
+        with at(now - timedelta(hours=10)):
+            loop.record_visit(ducha, thread, resolved=solved, rating=rating, channel=channel,
+                              note="电话回访群众，记录办理评价。" if channel == "phone" else None)
 
 
 def _review_queue(clerk: User, reviewer: User, now) -> None:
@@ -219,7 +275,10 @@ def _timeline(rng: random.Random, start, now, days: int, depts: dict) -> list:
             if moment >= now:
                 continue
             category = rng.choices(list(POSTS), [30, 20, 10, 5, 3, 3, 2, 2, 2])[0]
-            events.append((moment, rng.choice(list(depts)), category, rng.choice(POSTS[category])))
+            slug = rng.choice(list(depts))
+            if slug == DORMANT and moment > now - timedelta(days=DORMANT_SILENT_DAYS):
+                continue  # 河口乡 stopped posting: the dashboard flags it dormant (僵尸号)
+            events.append((moment, slug, category, rng.choice(POSTS[category])))
     events.sort()
     return events
 

@@ -16,6 +16,7 @@ from . import (  # noqa: E402,F401
     departments,
     flags,
     idempotency,
+    loop,
     metrics,
     notices,
     openapi,

@@ -84,7 +84,9 @@ SCHEMAS: dict[str, Any] = {
         "required": ["id", "official", "body"],
         "properties": {"id": {"type": "integer"}, "official": {"type": "boolean"},
                        "department": {"type": ["string", "null"]}, "body": {"type": "string"},
-                       "created_at": {"type": "string", "format": "date-time"}},
+                       "created_at": {"type": "string", "format": "date-time"},
+                       "final": {"type": "boolean"}, "interim": {"type": "boolean"},
+                       "reworked": {"type": "boolean"}},
     },
     "Thread": {
         "type": "object",
@@ -101,6 +103,12 @@ SCHEMAS: dict[str, Any] = {
             "due_at": {"type": "string", "format": "date-time"},
             "first_due_at": NULLABLE_TIME,
             "first_response_at": NULLABLE_TIME,
+            "answered_at": NULLABLE_TIME,
+            "accepted_at": NULLABLE_TIME,
+            "channel": {"type": "string"},
+            "handler": {"type": ["string", "null"]},
+            "resolved": {"type": ["boolean", "null"]},
+            "transfers": {"type": "array"},
             "overdue": {"type": "boolean"},
             "rating": {"type": ["string", "null"]},
             "dismiss_reason": {"type": ["string", "null"]},
@@ -251,8 +259,10 @@ def _new_token_op() -> dict:
 
 
 def _paths() -> dict[str, dict]:
+    from .openapi_loop import loop_paths
+
     p = PREFIX
-    return {
+    return loop_paths(p) | {
         f"{p}/openapi.json": {"get": _op("This document", auth=None, errors=(), tag="meta")},
         f"{p}/tokens": {
             "post": _new_token_op(),
@@ -331,17 +341,15 @@ def _paths() -> dict[str, dict]:
             tag="threads")},
         f"{p}/threads/{{thread_id}}/replies": {"post": _op(
             "Staff: official reply; the opener: follow-up", ok="201", schema=ONE_THREAD, params=[THREAD_ID],
-            tag="threads", body={"body": BODY}, required=("body",))},
+            tag="threads", body={"body": BODY, "final": {"type": "boolean"}}, required=("body",))},
         f"{p}/threads/{{thread_id}}/dismiss": {"post": _op(
             "Staff: no answer needed, with a reason", schema=ONE_THREAD, params=[THREAD_ID], tag="threads",
             body={"reason": _string(500)}, required=("reason",))},
-        f"{p}/threads/{{thread_id}}/transfer": {"post": _op(
-            "Staff: transfer to another department", schema=ONE_THREAD, params=[THREAD_ID], tag="threads",
-            body={"department": _string(60), "reason": {"type": ["string", "null"], "maxLength": 500}},
-            required=("department",))},
         f"{p}/threads/{{thread_id}}/rate": {"post": _op(
-            "The opener rates the answer", schema=ONE_THREAD, params=[THREAD_ID], tag="threads",
-            body={"rating": {"type": "string", "enum": RATINGS}}, required=("rating",))},
+            "The opener rates the answer and says whether the problem was solved", schema=ONE_THREAD,
+            params=[THREAD_ID], tag="threads",
+            body={"rating": {"type": "string", "enum": RATINGS}, "resolved": {"type": ["boolean", "null"]}},
+            required=("rating",))},
         f"{p}/inbox": {"get": _op(
             "Staff: the department's awaiting threads", tag="threads",
             schema={"type": "object", "properties": {"threads": {"type": "array", "items": ONE_THREAD}}})},

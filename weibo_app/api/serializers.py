@@ -8,6 +8,7 @@ from ..core.clock import iso_local, utcnow
 from ..media.storage import image_dict
 from ..models import Department, Post, Reply, Thread
 from ..posts.queries import PostCounts
+from ..threads.loop_queries import answered_at, transfer_trail
 
 iso = iso_local
 
@@ -61,6 +62,8 @@ def reply_dict(r: Reply) -> dict:
         "body": body_text_for(current_viewer(), r),
         **moderation_fields(r),
         "created_at": iso(r.created_at),
+        **({"final": r.final, "interim": not r.final, "reworked": r.reworked_at is not None}
+           if r.official else {}),
     }
 
 
@@ -79,6 +82,11 @@ def thread_dict(t: Thread, with_replies: bool = True) -> dict:
         "due_at": iso(t.due_at),
         "first_due_at": iso(t.first_due_at),
         "first_response_at": iso(t.first_response_at),
+        "answered_at": iso(answered_at(t)) if with_replies else None,
+        "channel": "web",  # every thread comes from the site until other channels are recorded
+        "handler": t.handler.username if t.handler_id and t.handler else None,
+        "accepted_at": iso(t.accepted_at),
+        "resolved": t.resolved,
         "overdue": t.is_overdue(utcnow()),
         "rating": t.rating,
         "dismiss_reason": t.dismiss_reason,
@@ -87,4 +95,8 @@ def thread_dict(t: Thread, with_replies: bool = True) -> dict:
     if with_replies:
         viewer = current_viewer()
         data["replies"] = [reply_dict(r) for r in t.replies if shows(viewer, r)]
+        data["transfers"] = [
+            {"from": step.from_department.slug, "to": step.to_department.slug, "at": iso(step.decided_at)}
+            for step in transfer_trail(t.id)
+        ]
     return data

@@ -1,10 +1,10 @@
-"""Threads in the API: ask, reply, dismiss, transfer, rate; the staff inbox."""
+"""Threads in the API: ask, reply, dismiss, rate; the staff inbox (the closed loop is in loop.py)."""
 
 from flask import jsonify
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..core.exceptions import Forbidden
+from ..core.exceptions import Forbidden, Invalid
 from ..core.extensions import db
 from ..departments.operations import get_department
 from ..moderation.operations import HELD_MESSAGE
@@ -71,7 +71,10 @@ def reply(thread_id: int):
     """Staff: an official reply; the opener: a follow-up."""
     thread = queries.get_thread(thread_id)
     data = json_body()
-    answer = ops.reply_to_thread(current_user, thread, text_field(data, "body", 2000))
+    final = data.get("final", True)
+    if not isinstance(final, bool):
+        raise Invalid(_("字段 %(name)s 必须是布尔值。", name="final"), "invalid_type")
+    answer = ops.reply_to_thread(current_user, thread, text_field(data, "body", 2000), final=final)
     db.session.commit()
     return held_or_created(thread_dict(_reloaded(thread_id)), answer)
 
@@ -86,24 +89,16 @@ def dismiss(thread_id: int):
     return jsonify(thread_dict(_reloaded(thread_id)))
 
 
-@bp.post("/threads/<int:thread_id>/transfer")
-@token_required
-def transfer(thread_id: int):
-    """Staff: move the thread to another department."""
-    thread = queries.get_thread(thread_id)
-    data = json_body()
-    target = get_department(text_field(data, "department", 60))
-    ops.transfer_thread(current_user, thread, target, text_field(data, "reason", 500, required=False))
-    db.session.commit()
-    return jsonify(thread_dict(_reloaded(thread_id)))
-
-
 @bp.post("/threads/<int:thread_id>/rate")
 @token_required
 def rate(thread_id: int):
     """The opener rates the answer."""
     thread = queries.get_thread(thread_id)
-    ops.rate_thread(current_user, thread, text_field(json_body(), "rating", 40))
+    data = json_body()
+    resolved = data.get("resolved")
+    if resolved is not None and not isinstance(resolved, bool):
+        raise Invalid(_("字段 %(name)s 必须是布尔值。", name="resolved"), "invalid_type")
+    ops.rate_thread(current_user, thread, text_field(data, "rating", 40), resolved=resolved)
     db.session.commit()
     return jsonify(thread_dict(_reloaded(thread_id)))
 

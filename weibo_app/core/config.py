@@ -49,6 +49,14 @@ DEFAULTS: dict[str, Any] = {
     "SITE_ACCESSIBILITY": "",
     # Answered threads close after this many quiet days.
     "AUTO_CLOSE_DAYS": 7,
+    # Closed loop: staff ask the dispatcher for a transfer (off: they transfer themselves);
+    # an extension reaches at most this many working days beyond the current due time.
+    "TRANSFER_APPROVAL": True,
+    "EXTENSION_MAX_WORKING_DAYS": 10,
+    # A department without a post for this many days is flagged dormant (僵尸号).
+    "DORMANT_DAYS": 14,
+    # Weights of the responsiveness index (响应指数); a rate that is null takes its weight out.
+    "INDEX_WEIGHTS": {"reply_rate": 30, "on_time_rate": 30, "satisfaction_rate": 20, "resolved_rate": 20},
     # Post views are buffered (memory, or Redis with REDIS_URL) and written in
     # batches: every VIEWS_FLUSH_SECONDS or once VIEWS_FLUSH_MAX wait; see views_counter.py.
     "VIEWS_FLUSH_SECONDS": 30,

@@ -65,3 +65,16 @@ ROLE_LABELS = {
     "supervisor": _l("督办"),
     "admin": _l("系统管理员"),
 }
+
+VISIT_CHANNEL_LABELS = {
+    "phone": _l("电话"),
+    "sms": _l("短信"),
+    "web": _l("网上"),
+    "visit": _l("上门"),
+}
+
+REQUEST_STATE_LABELS = {
+    "pending": _l("待审批"),
+    "approved": _l("已批准"),
+    "rejected": _l("已驳回"),
+}

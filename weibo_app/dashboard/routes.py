@@ -11,10 +11,11 @@ from ..calendar.workdays import uncovered_years
 from ..core.clock import local_today
 from ..core.extensions import db
 from ..core.pagecache import cached_page
+from ..core.settings import get_setting
 from ..departments.operations import get_department
 from ..disclosure.queries import dashboard_figures as request_figures
 from ..metrics.labels import FIGURE_LABELS
-from ..metrics.queries import compute_metrics
+from ..metrics.queries import compute_metrics, index_formula
 from ..metrics.rows import FIGURES, THREAD_FIGURES, rows_behind
 from ..metrics.trends import bar_class, weekly_trends
 from ..models import Department
@@ -50,17 +51,19 @@ def index():
     year = local_today().year
     scope = oversight_of(current_user).subtree_root
     overdue = rows_behind("overdue", period, scope, True, limit=LIST_LIMIT)
+    due_soon = rows_behind("due_soon", period, scope, True, limit=LIST_LIMIT)
     unanswered = rows_behind("unanswered_posts", period, scope, True, limit=LIST_LIMIT)
     trends = weekly_trends(period.as_of, scope)
     return render_template(
         "dashboard/index.html", rows=rows, period=period, subtree=subtree,
         uncovered=uncovered_years([year, year + 1]),
-        scope=scope, overdue=overdue, unanswered=unanswered,
+        scope=scope, overdue=overdue, due_soon=due_soon, unanswered=unanswered,
         awaiting_counts=awaiting_per_post([p.id for p in unanswered], period),
         trends=trends, max_threads=max((w["threads"] for w in trends), default=0), bar_class=bar_class,
         notice_counts=notices.counts_by_state(scope, period.as_of),
         pending_notices=notices.pending_notices(scope, period.as_of, LIST_LIMIT),
         request_rows=request_figures(scope, period.first_day, period.end_day, local_today()),
+        index_formula=index_formula(), dormant_days=get_setting("DORMANT_DAYS"),
     )
 
 
@@ -101,11 +104,15 @@ def rows():
 @bp.get("/scoreboard")
 @cached_page("from", "to")
 def scoreboard():
-    """Public: every department's reply rate, on-time rate and median first response."""
+    """Public: every department's reply rate, on-time rate, median first response and index;
+    ranked by reply rate, or by the responsiveness index (``rank=index``)."""
     period = parse_period(request.args.get("from"), request.args.get("to"), default_days=90)
     rows = compute_metrics(period, subtree=False)
-    rows.sort(key=lambda r: (r["reply_rate"] is None, -(r["reply_rate"] or 0), r["department"]))
-    return render_template("dashboard/scoreboard.html", rows=rows, period=period)
+    rank = "index" if request.args.get("rank") == "index" else "reply_rate"
+    key = "responsiveness_index" if rank == "index" else "reply_rate"
+    rows.sort(key=lambda r: (r[key] is None, -(r[key] or 0), r["department"]))
+    return render_template("dashboard/scoreboard.html", rows=rows, period=period, rank=rank, rank_key=key,
+                           index_formula=index_formula())
 
 
 from . import exports  # noqa: E402,F401  (registers the export routes on this blueprint)

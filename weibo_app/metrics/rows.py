@@ -7,25 +7,28 @@ from sqlalchemy.orm import joinedload
 
 from ..core.extensions import db
 from ..models import Department, Post, Thread
+from . import counting as c
 from . import queries as q
 
 
-def _no_reply_by(p: q.Period):
-    """No official reply by ``as_of``, spelled out: ``~is_answered`` is NULL, not true, for a NULL reply time."""
-    return sa.or_(Thread.first_response_at.is_(None), Thread.first_response_at > p.as_of)
+def _no_answer_by(p: q.Period):
+    """No counted final answer by ``as_of``, spelled out (``~is_answered`` is NULL, not true, on NULL)."""
+    return c.first_final_at(p.as_of).is_(None)
 
 
 THREAD_FIGURES = {
     "threads": lambda p: q.opened_in(p),
     "dismissed": lambda p: sa.and_(q.opened_in(p), q.is_dismissed()),
     "hidden": lambda p: sa.and_(q.opened_in(p), q.is_hidden()),
+    "responded": lambda p: sa.and_(q.opened_in(p), q.is_responded(p)),
     "answered": lambda p: sa.and_(q.opened_in(p), q.is_answered(p)),
-    "unanswered": lambda p: sa.and_(q.opened_in(p), ~q.is_dismissed(), _no_reply_by(p)),
-    "late": lambda p: sa.and_(
-        q.opened_in(p), q.on_time_base(p), sa.or_(_no_reply_by(p), Thread.first_response_at > Thread.first_due_at)
-    ),
+    "unanswered": lambda p: sa.and_(q.opened_in(p), ~q.is_dismissed(), _no_answer_by(p)),
+    "late": lambda p: sa.and_(q.opened_in(p), q.is_late(p)),
     "awaiting": q.is_awaiting,
     "overdue": q.is_overdue,
+    "due_soon": q.is_due_soon,
+    **{name: (lambda cond: lambda p: sa.and_(q.opened_in(p), cond(p)))(cond)
+       for name, cond in q.LOOP_FIGURES.items()},
 }
 POST_FIGURES = {
     "posts_published": q.published_in,

@@ -18,6 +18,7 @@ from .disclosure import (
     RequestEvent,
     RequestState,
 )
+from .loop import ApprovalState, EventKind, ExtensionRequest, ThreadEvent, ThreadNote, TransferRequest, VisitChannel
 from .media import Image
 from .moderation import Flag, FlagReason, FlagResolution, SensitiveWord
 from .notification import Notification
@@ -33,6 +34,7 @@ from .topic import PostTopic
 from .user import STAFF_ROLES, Role, User
 
 __all__ = [
+    "ApprovalState",
     "AnnualReport",
     "ApiToken",
     "Appeal",
@@ -54,6 +56,8 @@ __all__ = [
     "Correction",
     "Decision",
     "Department",
+    "EventKind",
+    "ExtensionRequest",
     "Flag",
     "FlagReason",
     "FlagResolution",
@@ -78,8 +82,12 @@ __all__ = [
     "Setting",
     "SupervisionNotice",
     "Thread",
+    "ThreadEvent",
     "ThreadKind",
+    "ThreadNote",
     "ThreadState",
+    "TransferRequest",
     "User",
     "ViewBatch",
+    "VisitChannel",
 ]

@@ -73,6 +73,11 @@ class Thread(db.Model):
     state_before_dismissal: Mapped[str | None] = mapped_column(sa.String(20))
     rating: Mapped[str | None] = mapped_column(sa.String(20))
     rated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # 解决: whether the problem was solved, as the resident or a return visit last said.
+    resolved: Mapped[bool | None] = mapped_column()
+    # 签收 and 承办人: who signed for the thread, and the staff member handling it.
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    handler_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
     # Shown to the public as 匿名网民; staff of the department still see who it is.
     anonymous: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # 不公开: read only by the opener, the department's staff, the supervisors over it and
@@ -91,6 +96,7 @@ class Thread(db.Model):
     post: Mapped[Post | None] = relationship()
     department: Mapped[Department] = relationship()
     author: Mapped[User] = relationship(foreign_keys="Thread.author_id")
+    handler: Mapped[User | None] = relationship(foreign_keys="Thread.handler_id")
     replies: Mapped[list[Reply]] = relationship(
         back_populates="thread", order_by="Reply.created_at, Reply.id", lazy="raise"
     )
@@ -114,6 +120,12 @@ class Reply(db.Model):
     body: Mapped[str] = mapped_column(sa.Text)
     body_html: Mapped[str] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Official replies: final (办结答复) unless interim (阶段性答复).
+    final: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    # When the public could first see it (None while held since writing): figures count from here.
+    visible_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when a supervisor sent the thread back (发回重办): no longer the final answer from then on.
+    reworked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     body_html_public: Mapped[str | None] = mapped_column(sa.Text)
     # The text as the public reads it (personal information masked): what search matches.
     body_public: Mapped[str | None] = mapped_column(sa.Text)

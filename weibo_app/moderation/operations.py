@@ -207,10 +207,20 @@ def dismiss_flags(actor: User, item: Item) -> int:
     resolved = _resolve_flags(item, FlagResolution.DISMISSED)
     if not resolved:
         raise Conflict(_("这条内容没有待处理的举报。"), "no_open_flags")
-    item.held_at = None
+    _went_public(item)
     record(actor, "moderation.dismiss_flags", type_of(item), item.id,
            department_id=department_id_of(item), flags_resolved=resolved)
     return resolved
+
+
+def _went_public(item: Item) -> None:
+    """No longer held: a reply never seen before counts from now (the metrics read ``visible_at``)."""
+    from ..core import signals
+
+    item.held_at = None
+    if isinstance(item, Reply) and item.visible_at is None:
+        item.visible_at = utcnow()
+        signals.reply_released.send(item)
 
 
 def release_item(actor: User, item: Item) -> Item:
@@ -218,7 +228,7 @@ def release_item(actor: User, item: Item) -> Item:
     _require_moderator(actor, item)
     if item.held_at is None:
         raise Conflict(_("该内容不在待审核状态。"), "not_held")
-    item.held_at = None
+    _went_public(item)
     resolved = _resolve_flags(item, FlagResolution.RELEASED)
     record(actor, "moderation.release", type_of(item), item.id,
            department_id=department_id_of(item), flags_resolved=resolved)

@@ -55,6 +55,9 @@ def describe(kind: str, data: dict[str, Any]) -> str:
         return _("%(dept)s%(year)s年政府信息公开工作年度报告已发布。", dept=d.get("department", ""), year=d.get("year", ""))
     if kind.startswith("request_"):
         return _describe_request(kind, d)
+    text = _describe_loop(kind, d)
+    if text is not None:
+        return text
     return d.get("message") or _("您有一条新通知。")
 
 
@@ -80,6 +83,42 @@ def _describe_request(kind: str, d: dict[str, Any]) -> str:
         return _("您有一条新通知。")
     return text % {"dept": d.get("department", ""), "number": number, "due": due,
                    "deadline": d.get("deadline", "")}
+
+
+def _describe_loop(kind: str, d: dict[str, Any]) -> str | None:
+    """The closed loop's notifications (办理闭环)."""
+    if kind == "thread_interim":
+        return _("%(dept)s对您的留言作了阶段性答复，正在办理中。", dept=d.get("department", ""))
+    if kind == "thread_assigned":
+        return _("%(by)s指定您承办第%(id)s号留言。", by=d.get("by", ""), id=d.get("thread_id", ""))
+    if kind == "thread_note":
+        return _("%(by)s在第%(id)s号留言上添加了内部备注。", by=d.get("by", ""), id=d.get("thread_id", ""))
+    if kind == "extension_requested":
+        return _("%(dept)s申请将第%(id)s号留言延期至%(day)s，等待审批。",
+                 dept=d.get("department", ""), id=d.get("thread_id", ""), day=d.get("until", ""))
+    if kind == "extension_approved":
+        return _("第%(id)s号留言的延期申请已批准，办理时限延至%(day)s。", id=d.get("thread_id", ""), day=d.get("until", ""))
+    if kind == "extension_rejected":
+        return _("第%(id)s号留言的延期申请被驳回：%(reason)s", id=d.get("thread_id", ""), reason=d.get("reason") or "")
+    if kind == "thread_extended":
+        return _("%(dept)s办理您的留言已获准延期至%(day)s。", dept=d.get("department", ""), day=d.get("until", ""))
+    if kind == "transfer_requested":
+        return _("%(dept)s申请将第%(id)s号留言转办至%(target)s，等待审批。",
+                 dept=d.get("department", ""), id=d.get("thread_id", ""), target=d.get("target", ""))
+    if kind == "transfer_approved":
+        return _("第%(id)s号留言已转办至%(target)s。", id=d.get("thread_id", ""), target=d.get("target", ""))
+    if kind == "transfer_rejected":
+        return _("第%(id)s号留言的转办申请被驳回，请本部门办理：%(reason)s",
+                 id=d.get("thread_id", ""), reason=d.get("reason") or "")
+    if kind == "thread_reworked":
+        return _("第%(id)s号留言的答复被发回重办：%(reason)s", id=d.get("thread_id", ""), reason=d.get("reason") or "")
+    if kind == "thread_reworked_resident":
+        return _("您的留言已被督办部门发回%(dept)s重新办理。", dept=d.get("department", ""))
+    if kind == "thread_urged":
+        return _("第%(id)s号留言被催办，请尽快办理。", id=d.get("thread_id", ""))
+    if kind == "thread_visited":
+        return _("第%(id)s号留言已回访。", id=d.get("thread_id", ""))
+    return None
 
 
 def target_url(kind: str, data: dict[str, Any], external: bool = False) -> str | None:

@@ -14,7 +14,9 @@ def _on_thread_opened(thread: Thread, **_extra) -> None:
 
 def _on_thread_replied(thread: Thread, reply: Reply, **_extra) -> None:
     if reply.official:
-        notify(thread.author_id, "thread_answered", thread_id=thread.id, department=thread.department.name)
+        # An interim reply tells the resident the matter is in hand; a final one asks for a rating (回访).
+        kind = "thread_answered" if reply.final else "thread_interim"
+        notify(thread.author_id, kind, thread_id=thread.id, department=thread.department.name)
     else:
         notify_department(thread.department_id, "thread_followup", thread_id=thread.id, kind=thread.kind)
 

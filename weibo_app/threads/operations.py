@@ -17,7 +17,19 @@ from ..core.exceptions import Conflict, Forbidden, Invalid
 from ..core.extensions import db
 from ..core.settings import get_setting
 from ..core.text import clean_reason, clean_text, mask_pii, render_html, render_public_html
-from ..models import PRIVATE_KINDS, Department, Post, Rating, Reply, Thread, ThreadKind, ThreadState, User
+from ..models import (
+    PRIVATE_KINDS,
+    ApprovalState,
+    Department,
+    Post,
+    Rating,
+    Reply,
+    Thread,
+    ThreadKind,
+    ThreadState,
+    TransferRequest,
+    User,
+)
 from ..moderation.operations import hold_if_sensitive
 
 
@@ -90,8 +102,9 @@ def open_thread(
     return thread
 
 
-def reply_to_thread(actor: User, thread: Thread, body: str) -> Reply:
-    """Staff of the owning department answer officially; the opener follows up."""
+def reply_to_thread(actor: User, thread: Thread, body: str, final: bool = True) -> Reply:
+    """Staff of the owning department answer officially (final unless ``final`` is False:
+    an interim reply, 阶段性答复, keeps the thread awaiting); the opener follows up."""
     now = utcnow()
     text = clean_body(body)
     official = acts_for(actor, thread.department_id)
@@ -102,20 +115,18 @@ def reply_to_thread(actor: User, thread: Thread, body: str) -> Reply:
             author_id=actor.id,
             department_id=thread.department_id,
             official=True,
+            final=bool(final),
             body=text,
             body_html=render_html(text),
             body_public=text,  # the department speaking: never masked
             created_at=now,
         )
-        if thread.first_response_at is None:
-            thread.first_response_at = now
-        if thread.state == ThreadState.AWAITING:
-            thread.state = ThreadState.ANSWERED
     else:
         reply = Reply(
             thread_id=thread.id,
             author_id=actor.id,
             official=False,
+            final=False,
             body=text,
             body_html=render_html(text),
             body_html_public=render_public_html(text),
@@ -127,9 +138,33 @@ def reply_to_thread(actor: User, thread: Thread, body: str) -> Reply:
     thread.last_activity_at = now
     db.session.add(reply)
     db.session.flush()
-    hold_if_sensitive(reply)
+    if not hold_if_sensitive(reply):
+        reply.visible_at = now
+        if reply.official:
+            official_reply_went_public(reply, thread)
     signals.thread_replied.send(thread, reply=reply)
     return reply
+
+
+def official_reply_went_public(reply: Reply, thread: Thread) -> None:
+    """An official reply the public can now read: the first response, and a final one answers.
+
+    A reply held for moderation does none of this until a moderator releases it.
+    """
+    if reply.department_id != thread.department_id:
+        return  # the previous owner's reply, released after a transfer: it answers nothing now
+    if thread.first_response_at is None:
+        thread.first_response_at = reply.visible_at
+    if reply.final and reply.reworked_at is None and thread.state == ThreadState.AWAITING:
+        thread.state = ThreadState.ANSWERED
+
+
+def _on_reply_released(reply: Reply, **_extra) -> None:
+    if reply.official:
+        official_reply_went_public(reply, reply.thread)
+
+
+signals.reply_released.connect(_on_reply_released)
 
 
 def _reopen(thread: Thread, now) -> None:
@@ -174,18 +209,62 @@ def overturn_dismissal(actor: User, thread: Thread, reason: str) -> Thread:
 
 
 def transfer_thread(actor: User, thread: Thread, target: Department, reason: str | None = None) -> Thread:
-    """转办: the thread moves to another department; its clock keeps running."""
-    require_action(actor, thread, "transfer")
+    """转办 at once: staff while ``TRANSFER_APPROVAL`` is off, or a supervisor's dispatch (派单).
+
+    With approval on, staff ask instead (routing.request_transfer).
+    """
+    from ..access.loop_rules import can_dispatch, can_request_transfer
+
+    if can_dispatch(actor, thread):
+        action = "thread.dispatch"
+    elif can_request_transfer(actor, thread):
+        if get_setting("TRANSFER_APPROVAL"):
+            raise Forbidden(_("转办需经督办人员（派单员）批准，请提交转办申请。"), "transfer_needs_approval")
+        action = "thread.transfer"
+    else:
+        raise Forbidden(_("只有该部门的工作人员可以办理。"), "not_department_staff")
+    why = clean_reason(reason, required=False) or None
+    return move_thread(actor, thread, target, why, action=action)
+
+
+def check_transferable(thread: Thread, target: Department) -> None:
+    if thread.state != ThreadState.AWAITING:
+        raise Conflict(_("只有待回复的留言可以转办。"), "cannot_transfer")
     if target.id == thread.department_id:
         raise Invalid(_("不能转办给本部门。"), "same_department")
-    why = clean_reason(reason, required=False) or None
+
+
+def move_thread(
+    actor: User, thread: Thread, target: Department, reason: str | None, *,
+    action: str, request: TransferRequest | None = None,
+) -> Thread:
+    """The move itself, for every way a transfer happens; the clock keeps running.
+
+    The step is written on the transfer trail (an approved ``TransferRequest``).
+    """
+    check_transferable(thread, target)
+    now = utcnow()
     source_id = thread.department_id
+    if request is None:
+        request = TransferRequest(
+            thread_id=thread.id, from_department_id=source_id, proposed_department_id=target.id,
+            requested_by_id=actor.id, reason=reason, created_at=now,
+        )
+        db.session.add(request)
+    request.to_department_id = target.id
+    request.state = ApprovalState.APPROVED
+    request.decided_by_id = actor.id
+    request.decided_at = now
     thread.department_id = target.id
     thread.department = target
-    thread.last_activity_at = utcnow()
+    # A new department signs for it afresh.
+    thread.handler_id = None
+    thread.accepted_at = None
+    thread.last_activity_at = now
+    db.session.flush()
     record(
-        actor, "thread.transfer", "thread", thread.id,
-        department_id=source_id, reason=why, to_department=target.slug,
+        actor, action, "thread", thread.id,
+        department_id=source_id, reason=reason, to_department=target.slug, transfer_id=request.id,
     )
     signals.thread_transferred.send(thread, source_id=source_id)
     return thread
@@ -198,21 +277,27 @@ def parse_rating(raw: str | None) -> Rating:
         raise Invalid(_("未知的评价。"), "invalid_rating") from None
 
 
-def rate_thread(actor: User, thread: Thread, rating: str) -> Thread:
-    """The opener rates the answer; 不满意 reopens the thread."""
+def rate_thread(actor: User, thread: Thread, rating: str, resolved: bool | None = None) -> Thread:
+    """The opener rates the answer and may say whether the problem was solved; 不满意 reopens the thread."""
     value = parse_rating(rating)
     require_action(actor, thread, "rate")
-    now = utcnow()
+    apply_rating(thread, value, resolved, utcnow())
+    signals.thread_rated.send(thread)
+    return thread
+
+
+def apply_rating(thread: Thread, value: Rating, resolved: bool | None, now: datetime) -> None:
+    """The latest rating wins, the resident's or a return visit's."""
     thread.rating = value
     thread.rated_at = now
+    if resolved is not None:
+        thread.resolved = bool(resolved)
     thread.last_activity_at = now
     if value == Rating.UNSATISFIED:
         _reopen(thread, now)
     else:
         thread.state = ThreadState.CLOSED
         thread.closed_at = now
-    signals.thread_rated.send(thread)
-    return thread
 
 
 def close_quiet_threads() -> int:

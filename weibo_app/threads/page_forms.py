@@ -10,7 +10,20 @@ from flask_login import current_user
 
 from ..core.extensions import db
 from ..models import Department
-from .forms import DismissForm, OverturnForm, RateForm, ReplyForm, ThreadForm, TransferForm
+from .forms import (
+    AcceptForm,
+    DismissForm,
+    ExtensionForm,
+    NoteForm,
+    OverturnForm,
+    RateForm,
+    ReplyForm,
+    ReworkForm,
+    ThreadForm,
+    TransferForm,
+    UrgeForm,
+    VisitForm,
+)
 
 
 class ThreadForms:
@@ -40,6 +53,46 @@ class ThreadForms:
         form = TransferForm()
         form.department.choices = transfer_choices()
         return form
+
+    @cached_property
+    def note(self) -> NoteForm:
+        return NoteForm()
+
+    @cached_property
+    def extension(self) -> ExtensionForm:
+        return ExtensionForm()
+
+    @cached_property
+    def rework(self) -> ReworkForm:
+        return ReworkForm()
+
+    @cached_property
+    def urge(self) -> UrgeForm:
+        return UrgeForm()
+
+    @cached_property
+    def visit(self) -> VisitForm:
+        return VisitForm()
+
+    def accept(self, thread) -> AcceptForm:
+        """The sign-for form with the department's staff to choose from (built once)."""
+        if "accept_form" not in self.__dict__:
+            form = AcceptForm()
+            prepare_form(form, thread)
+            self.__dict__["accept_form"] = form
+        return self.__dict__["accept_form"]
+
+
+def prepare_form(form, thread) -> None:
+    """Fill the choices a form cannot know by itself."""
+    if isinstance(form, TransferForm):
+        form.department.choices = transfer_choices()
+    elif isinstance(form, AcceptForm):
+        from .loop_queries import department_staff
+
+        form.handler.choices = [("", _("本人"))] + [
+            (u.username, u.shown_name) for u in department_staff(thread.department_id)
+        ]
 
 
 def transfer_choices() -> list[tuple[str, str]]:

@@ -18,6 +18,7 @@ def _with_replies(stmt: sa.Select) -> sa.Select:
     return stmt.options(
         joinedload(Thread.author),
         joinedload(Thread.department),
+        joinedload(Thread.handler),
         selectinload(Thread.replies).options(joinedload(Reply.author), joinedload(Reply.department)),
     )
 
@@ -62,25 +63,40 @@ def threads_of_author(author_id: int, cursor: str | None, limit: int) -> Page[Th
     return page_of(rows, limit, lambda t: (t.opened_at, t.id))
 
 
-def inbox(department_id: int, limit: int = 200) -> list[Thread]:
-    """Awaiting threads of a department: overdue first, then by due time."""
+def inbox(
+    department_id: int, limit: int = 200, *, handler_id: int | None = None, due: str | None = None,
+    now=None, soon_until=None,
+) -> list[Thread]:
+    """Awaiting threads of a department: overdue first, then by due time.
+
+    ``handler_id`` keeps one handler's (我承办的); ``due`` "soon" (黄灯: due by ``soon_until``,
+    not yet overdue) or "overdue" (红灯, past due at ``now``).
+    """
     stmt = (
         sa.select(Thread)
-        .options(joinedload(Thread.author), joinedload(Thread.post))
+        .options(joinedload(Thread.author), joinedload(Thread.post), joinedload(Thread.handler))
         .where(Thread.department_id == department_id, Thread.state == ThreadState.AWAITING)
-        .order_by(Thread.due_at, Thread.id)
-        .limit(limit)
     )
-    return list(db.session.scalars(stmt))
+    if handler_id is not None:
+        stmt = stmt.where(Thread.handler_id == handler_id)
+    if due == "overdue":
+        stmt = stmt.where(Thread.due_at < now)
+    elif due == "soon":
+        stmt = stmt.where(Thread.due_at >= now, Thread.due_at <= soon_until)
+    return list(db.session.scalars(stmt.order_by(Thread.due_at, Thread.id).limit(limit)))
 
 
-def inbox_totals(department_id: int, now) -> tuple[int, int]:
-    """(awaiting, overdue) of a department, counted in SQL (the list itself may be cut)."""
-    awaiting, overdue = db.session.execute(
-        sa.select(sa.func.count(Thread.id), sa.func.count(sa.case((Thread.due_at < now, 1))))
+def inbox_totals(department_id: int, now, soon_until=None) -> tuple[int, int] | tuple[int, int, int]:
+    """(awaiting, overdue) of a department, counted in SQL (the list itself may be cut);
+    with ``soon_until`` also the due-soon count (黄灯)."""
+    cols = [sa.func.count(Thread.id), sa.func.count(sa.case((Thread.due_at < now, 1)))]
+    if soon_until is not None:
+        cols.append(sa.func.count(sa.case((sa.and_(Thread.due_at >= now, Thread.due_at <= soon_until), 1))))
+    row = db.session.execute(
+        sa.select(*cols)
         .where(Thread.department_id == department_id, Thread.state == ThreadState.AWAITING)
     ).one()
-    return awaiting, overdue
+    return tuple(row)
 
 
 def awaiting_count(department_id: int) -> int:

@@ -18,9 +18,9 @@ from ..moderation.operations import HELD_MESSAGE
 from ..security.limits import reply_limit, thread_limit
 from ..templating import add_nav_counter
 from . import operations as ops
-from . import queries
-from .forms import DismissForm, OverturnForm, RateForm, ReplyForm, ThreadForm, TransferForm
-from .page_forms import thread_forms, transfer_choices
+from . import queries, routing
+from .forms import DismissForm, OverturnForm, RateForm, ReplyForm, ThreadForm, TransferForm  # noqa: F401
+from .page_forms import prepare_form, thread_forms
 
 bp = Blueprint("threads", __name__)
 
@@ -79,8 +79,7 @@ def _act(thread_id: int, form_cls, action: Callable, done: str, form_name: str):
     """Validate the form, run one service, commit once; on error show the page again."""
     thread = queries.get_thread(thread_id)
     form = form_cls()
-    if form_cls is TransferForm:
-        form.department.choices = transfer_choices()
+    prepare_form(form, thread)
     if form.validate_on_submit():
         first_field = next(f for f in form if f.type not in ("CSRFTokenField", "SubmitField"))
         outcome = run_service(lambda: action(thread, form), done, field=first_field, abort_on=(403,))
@@ -98,7 +97,8 @@ def _act(thread_id: int, form_cls, action: Callable, done: str, form_name: str):
 @reply_limit
 def reply(thread_id: int):
     """Official answer (staff of the department) or follow-up (the opener)."""
-    return _act(thread_id, ReplyForm, lambda t, f: ops.reply_to_thread(current_user, t, f.body.data),
+    return _act(thread_id, ReplyForm,
+                lambda t, f: ops.reply_to_thread(current_user, t, f.body.data, final=not f.interim.data),
                 _("回复已发布。"), "reply")
 
 
@@ -113,11 +113,11 @@ def dismiss(thread_id: int):
 @bp.post("/t/<int:thread_id>/transfer")
 @login_required
 def transfer(thread_id: int):
-    """Transfer a thread to another department; its clock keeps running."""
+    """Staff ask the dispatcher for a transfer (or transfer, with approval off); a supervisor dispatches."""
     return _act(
         thread_id, TransferForm,
-        lambda t, f: ops.transfer_thread(current_user, t, get_department(f.department.data), f.reason.data),
-        _("已转办。"), "transfer",
+        lambda t, f: routing.transfer_or_request(current_user, t, get_department(f.department.data), f.reason.data),
+        _("已提交转办。"), "transfer",
     )
 
 
@@ -125,7 +125,8 @@ def transfer(thread_id: int):
 @login_required
 def rate(thread_id: int):
     """The opener rates the answer."""
-    return _act(thread_id, RateForm, lambda t, f: ops.rate_thread(current_user, t, f.rating.data),
+    return _act(thread_id, RateForm,
+                lambda t, f: ops.rate_thread(current_user, t, f.rating.data, resolved=f.resolved_value()),
                 _("感谢您的评价。"), "rate")
 
 
@@ -140,17 +141,30 @@ def overturn(thread_id: int):
 @bp.get("/inbox")
 @login_required
 def inbox():
-    """Staff: the department's awaiting threads, overdue first."""
+    """Staff: the department's awaiting threads, overdue first; filters by handler and light."""
     if not current_user.is_staff:
         abort(403)
     from ..supervision.queries import department_notices
+    from .loop_queries import department_staff, due_soon_cutoff
 
     now = utcnow()
-    threads = queries.inbox(current_user.department_id)
-    awaiting, overdue = queries.inbox_totals(current_user.department_id, now)
+    soon = due_soon_cutoff(now)
+    staff = department_staff(current_user.department_id)
+    handler = None
+    if request.args.get("mine"):
+        handler = current_user
+    elif request.args.get("handler"):
+        handler = next((u for u in staff if u.username == request.args["handler"]), None)
+        if handler is None:
+            abort(404)
+    due = request.args.get("due") if request.args.get("due") in ("soon", "overdue") else None
+    threads = queries.inbox(current_user.department_id, handler_id=handler.id if handler else None,
+                            due=due, now=now, soon_until=soon)
+    awaiting, overdue, due_soon = queries.inbox_totals(current_user.department_id, now, soon)
     notices = department_notices(current_user.department_id)
-    return render_template("threads/inbox.html", threads=threads, notices=notices, now=now,
-                           awaiting=awaiting, overdue=overdue)
+    return render_template("threads/inbox.html", threads=threads, notices=notices, now=now, soon=soon,
+                           awaiting=awaiting, overdue=overdue, due_soon=due_soon, staff=staff,
+                           handler=handler, due=due, filtered=bool(handler or due))
 
 
 @bp.get("/me/threads")
