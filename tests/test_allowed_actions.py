@@ -14,7 +14,7 @@ from weibo_app.core.exceptions import ServiceError
 from weibo_app.core.extensions import db
 from weibo_app.models import Post, PostState, Role, Thread
 from weibo_app.moderation import operations as mod
-from weibo_app.posts import lifecycle
+from weibo_app.posts import amend, lifecycle
 from weibo_app.social import operations as social
 from weibo_app.supervision.operations import issue_notice
 from weibo_app.threads import operations as ops
@@ -125,14 +125,14 @@ def _posts(a, people) -> dict[str, int]:
     author, reviewer = people["staff_a"], people["reviewer_a"]
     made = {}
     for state in POST_STATES:
-        post = lifecycle.save_draft(author, body=f"{state}微博", category="emergency",
+        post = lifecycle.create_post(author, body=f"{state}微博", category="emergency",
                                     major=state == "pending_final",
                                     scheduled_at=LATER + timedelta(days=3) if state == "scheduled" else None,
                                     submit=state != "draft")
         if state != "draft" and state != "pending":
             lifecycle.approve_post(reviewer, post, secrecy_checked=True)
         if state == "withdrawn":
-            lifecycle.withdraw_post(reviewer, post, reason="有误")
+            amend.withdraw_post(reviewer, post, reason="有误")
         made[state] = post.id
     db.session.commit()
     assert {s: db.session.get(Post, i).state for s, i in made.items()} == {s: PostState(s) for s in POST_STATES}
@@ -147,11 +147,11 @@ POST_SERVICE = {
     "fast_track": lambda u, p: lifecycle.fast_track_publish(u, p, secrecy_checked=True),
     "return": lambda u, p: lifecycle.return_post(u, p, comment="再改"),
     "schedule": lambda u, p: lifecycle.schedule_post(u, p, LATER + timedelta(days=5)),
-    "withdraw": lambda u, p: lifecycle.withdraw_post(u, p, reason="有误"),
-    "correct": lambda u, p: lifecycle.add_correction(u, p, body="更正"),
-    "pin": lifecycle.pin_post, "unpin": lifecycle.unpin_post,
-    "pin_timeline": lambda u, p: lifecycle.pin_to_timeline(u, p, LATER + timedelta(days=1)),
-    "unpin_timeline": lifecycle.unpin_from_timeline,
+    "withdraw": lambda u, p: amend.withdraw_post(u, p, reason="有误"),
+    "correct": lambda u, p: amend.add_correction(u, p, body="更正"),
+    "pin": amend.pin_post, "unpin": amend.unpin_post,
+    "pin_timeline": lambda u, p: amend.pin_to_timeline(u, p, LATER + timedelta(days=1)),
+    "unpin_timeline": amend.unpin_from_timeline,
     "like": social.like_post, "unlike": social.unlike_post, "repost": social.repost_post,
     "flag": lambda u, p: mod.flag_item(u, p, "spam"),
     "hide": lambda u, p: mod.hide_item(u, p, "广告"),

@@ -110,7 +110,7 @@ def test_create_department_and_user(app, runner):
     (["create-department", "--slug", "county", "--name", "另一个县"], "部门标识或名称已存在。"),
     (["create-department", "--slug", "other", "--name", "清河县"], "部门标识或名称已存在。"),
     (["create-department", "--slug", "orphan", "--name", "孤儿", "--parent", "nowhere"], "没有这个部门。"),
-    (["create-department", "--slug", "blank", "--name", "   "], "部门名称不能为空"),
+    (["create-department", "--slug", "blank", "--name", "   "], "名称不能为空"),
     (["create-user", "x", "--password", "pass-1234"], "用户名需为3到40个字母、数字、下划线或汉字。"),
     (["create-user", "newbie", "--password", "short1"], "密码需要8到128个字符。"),
     (["create-user", "newbie", "--password", "onlyletters"], "密码需要同时包含字母和数字。"),

@@ -21,6 +21,7 @@ from weibo_app.core.redirects import is_safe_target
 from weibo_app.core.text import clean_name, clean_reason, is_topic_name
 from weibo_app.media.images import Limits, clean_image
 from weibo_app.models import Department, Notification, Post, Role, User
+from weibo_app.posts import amend
 from weibo_app.posts import lifecycle as ops
 
 from .factories import Factory
@@ -223,7 +224,7 @@ def test_the_reason_limit_is_the_setting(app, make):
     world = build_world(make)
     post = world.post("published")
     with pytest.raises(Invalid):
-        ops.withdraw_post(world.reviewer, post, reason="一二三四五六七八九十一")
+        amend.withdraw_post(world.reviewer, post, reason="一二三四五六七八九十一")
 
 
 @pytest.mark.parametrize("raw", ["", "   ", "\u200b\u200d\ufeff", "\u202e\u2066", "\x00\x01", "\u3164\u3164", "\u2800"])

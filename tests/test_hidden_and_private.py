@@ -12,7 +12,7 @@ from weibo_app.core.exceptions import Conflict
 from weibo_app.core.extensions import db
 from weibo_app.models import PostState, Reply, Role, Thread
 from weibo_app.moderation.operations import add_sensitive_word, hide_item
-from weibo_app.posts.operations import create_post
+from weibo_app.posts.lifecycle import create_post
 from weibo_app.threads.operations import reply_to_thread
 
 

@@ -31,7 +31,7 @@ from weibo_app.media.operations import attach_images
 from weibo_app.models import PostState, Role
 from weibo_app.models import user as user_model
 from weibo_app.moderation.operations import add_sensitive_word, hide_item
-from weibo_app.posts.operations import create_post
+from weibo_app.posts.lifecycle import create_post
 from weibo_app.threads.operations import open_thread, reply_to_thread
 
 ROLES = ("visitor", "opener", "resident", "staff_a", "staff_b", "reviewer_a",

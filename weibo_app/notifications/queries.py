@@ -48,4 +48,6 @@ def link_of(user: User, row: Notification, shown: set[tuple[str, int]] | None = 
     shown = shown_targets(user, [row]) if shown is None else shown
     if row.data.get("thread_id"):
         return url if ("thread", int(row.data["thread_id"])) in shown else None
-    return url if ("post", int(row.data["post_id"])) in shown else None
+    if row.data.get("post_id"):
+        return url if ("post", int(row.data["post_id"])) in shown else None
+    return url  # a link to something else (an information request, a report): its page checks
