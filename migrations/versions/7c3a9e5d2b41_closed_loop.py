@@ -21,6 +21,39 @@ def _when():
     return weibo_app.models.types.UTCDateTime()
 
 
+# Rebuilding ``threads`` and ``replies`` (SQLite's batch mode copies a table into a new
+# one) drops the triggers that keep the search index; they are made again, as the first
+# migration made them.
+SQLITE_SEARCH_TRIGGERS = [
+    """CREATE TRIGGER IF NOT EXISTS threads_search_ai AFTER INSERT ON threads BEGIN
+  INSERT INTO search_fts(rowid, body) VALUES (new.id * 4 + 2, coalesce(new.body_public, ''));
+END""",
+    """CREATE TRIGGER IF NOT EXISTS threads_search_au AFTER UPDATE OF body_public ON threads BEGIN
+  DELETE FROM search_fts WHERE rowid = old.id * 4 + 2;
+  INSERT INTO search_fts(rowid, body) VALUES (new.id * 4 + 2, coalesce(new.body_public, ''));
+END""",
+    """CREATE TRIGGER IF NOT EXISTS threads_search_ad AFTER DELETE ON threads BEGIN
+  DELETE FROM search_fts WHERE rowid = old.id * 4 + 2;
+END""",
+    """CREATE TRIGGER IF NOT EXISTS replies_search_ai AFTER INSERT ON replies BEGIN
+  INSERT INTO search_fts(rowid, body) VALUES (new.id * 4 + 3, coalesce(new.body_public, ''));
+END""",
+    """CREATE TRIGGER IF NOT EXISTS replies_search_au AFTER UPDATE OF body_public ON replies BEGIN
+  DELETE FROM search_fts WHERE rowid = old.id * 4 + 3;
+  INSERT INTO search_fts(rowid, body) VALUES (new.id * 4 + 3, coalesce(new.body_public, ''));
+END""",
+    """CREATE TRIGGER IF NOT EXISTS replies_search_ad AFTER DELETE ON replies BEGIN
+  DELETE FROM search_fts WHERE rowid = old.id * 4 + 3;
+END""",
+]
+
+
+def _restore_search_triggers():
+    if op.get_bind().dialect.name == "sqlite":
+        for statement in SQLITE_SEARCH_TRIGGERS:
+            op.execute(statement)
+
+
 def upgrade():
     with op.batch_alter_table('threads', schema=None) as batch_op:
         batch_op.add_column(sa.Column('resolved', sa.Boolean(), nullable=True))
@@ -118,6 +151,7 @@ def upgrade():
     with op.batch_alter_table('thread_events', schema=None) as batch_op:
         batch_op.create_index('ix_thread_events_thread_kind', ['thread_id', 'kind'], unique=False)
         batch_op.create_index(batch_op.f('ix_thread_events_department_id'), ['department_id'], unique=False)
+    _restore_search_triggers()
 
 
 def downgrade():
@@ -141,3 +175,4 @@ def downgrade():
         batch_op.drop_column('handler_id')
         batch_op.drop_column('accepted_at')
         batch_op.drop_column('resolved')
+    _restore_search_triggers()
