@@ -18,6 +18,7 @@ from weibo_app.posts import amend, lifecycle
 from weibo_app.social import operations as social
 from weibo_app.supervision.operations import issue_notice
 from weibo_app.threads import operations as ops
+from weibo_app.threads import routing
 
 from .conftest import utc
 
@@ -79,7 +80,7 @@ THREAD_SERVICE = {
     "rate": lambda u, t, w: ops.rate_thread(u, t, "satisfied"),
     "dismiss": lambda u, t, w: ops.dismiss_thread(u, t, "重复"),
     "overturn": lambda u, t, w: ops.overturn_dismissal(u, t, "误判"),
-    "transfer": lambda u, t, w: ops.transfer_thread(u, t, w[1], "转办"),
+    "transfer": lambda u, t, w: routing.transfer_or_request(u, t, w[1], "转办"),
     "notice": lambda u, t, w: issue_notice(u, w[0], "请办理", 2, thread=t),
     "flag": lambda u, t, w: mod.flag_item(u, t, "spam"),
     "hide": lambda u, t, w: mod.hide_item(u, t, "广告"),

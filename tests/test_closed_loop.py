@@ -257,4 +257,4 @@ def test_staff_actions_refuse_everyone_outside_the_department(w, make, client, a
                                   f"/transfers/{2**63}/approve", f"/extensions/{2**40}/approve"])
 def test_unknown_requests_are_404(w, client, api_headers, path):
     resp = post(client, api_headers(w.supervisor), path, {"comment": "x"})
-    assert resp.status_code == 404 and resp.get_json()["error"]["code"].endswith("_not_found")
+    assert resp.status_code == 404 and resp.get_json()["error"]["code"].endswith("not_found")

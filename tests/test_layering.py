@@ -7,7 +7,7 @@ import runpy
 from pathlib import Path
 
 from weibo_app.core.extensions import db
-from weibo_app.posts.lifecycle import add_correction
+from weibo_app.posts.amend import add_correction
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -99,6 +99,7 @@ def build_world(make):
     }
     for name in ("public thread", "hidden thread", "private thread"):
         images[name] = attach_images(opener, _photo(), thread=threads[name])[0]
+    reply_to_thread(staff, threads["hidden thread"], "已收到，正在办理。")  # a follow-up comes after an answer
     replies = {
         "official reply": reply_to_thread(staff, threads["public thread"], marker(20)),
         "reply inside a held thread": reply_to_thread(staff, threads["held thread"], marker(21)),

@@ -20,7 +20,6 @@ from flask_login import current_user
 
 from ..core.clock import utcnow
 from ..core.exceptions import Conflict, Forbidden, Invalid, NotFound, ServiceError
-from ..core.settings import get_setting
 from ..models import Category, Post, PostState, Reply, Thread, ThreadState, User
 from .permissions import acts_for, oversees, require_acts_for
 
@@ -115,10 +114,8 @@ def _overturn(user, thread: Thread) -> None:
 
 
 def _transfer(user, thread: Thread) -> None:
-    """转办 at once: a supervisor's dispatch (派单), or staff while ``TRANSFER_APPROVAL`` is off.
-
-    With approval on, staff ask instead (``loop_rules.can_request_transfer``).
-    """
+    """转办: a supervisor dispatches (派单) at once; staff of the department transfer, or ask the
+    dispatcher to while ``TRANSFER_APPROVAL`` is on (``threads.routing.transfer_or_request``)."""
     from .loop_rules import can_dispatch
 
     if thread.state != ThreadState.AWAITING:
@@ -126,8 +123,6 @@ def _transfer(user, thread: Thread) -> None:
     if can_dispatch(user, thread):
         return
     require_acts_for(user, thread.department_id)
-    if get_setting("TRANSFER_APPROVAL"):
-        raise Forbidden(_("转办需经督办人员（派单员）批准，请提交转办申请。"), "transfer_needs_approval")
 
 
 def _notice(user, thread: Thread) -> None:
