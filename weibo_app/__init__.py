@@ -17,6 +17,7 @@ BLUEPRINTS = (
     "weibo_app.posts.routes:bp",
     "weibo_app.departments.routes:bp",
     "weibo_app.threads.routes:bp",
+    "weibo_app.threads.record_routes:bp",
     "weibo_app.dashboard.routes:bp",
     "weibo_app.admin.routes:bp",
     "weibo_app.audit.routes:bp",

@@ -10,12 +10,13 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from ..models import Category, Rating, ThreadKind, ThreadState
+from ..models import Category, Channel, Rating, ThreadKind, ThreadState
 from ..models.moderation import TARGET_TYPES, FlagReason
 
 PREFIX = "/api/v1"
 
 KINDS = [k.value for k in ThreadKind]
+CHANNELS = [c.value for c in Channel]
 STATES = [s.value for s in ThreadState]
 RATINGS = [r.value for r in Rating]
 CATEGORIES = [c.value for c in Category]
@@ -94,6 +95,10 @@ SCHEMAS: dict[str, Any] = {
             "department": {"type": "string"},
             "kind": {"type": "string", "enum": KINDS},
             "state": {"type": "string", "enum": STATES},
+            "channel": {"type": "string", "enum": CHANNELS},
+            "contact": {"type": ["object", "null"], "description": "Only for the department and its supervisors",
+                        "properties": {"name": {"type": "string"}, "phone": {"type": ["string", "null"]}}},
+            "external_ref": {"type": ["string", "null"]},
             "body": {"type": ["string", "null"]},
             "opened_at": {"type": "string", "format": "date-time"},
             "due_at": {"type": "string", "format": "date-time"},
@@ -217,9 +222,14 @@ def _paths() -> dict[str, dict]:
             "Every department with slug, name and parent", auth=None, errors=(), tag="departments",
             schema={"type": "object", "properties": {"departments": {"type": "array", "items": _ref("Department")}}})},
         f"{p}/departments/{{slug}}/threads": {"post": _op(
-            "Resident: ask a department on its message board", ok="201", schema=ONE_THREAD, params=[SLUG],
-            body={"body": BODY, "kind": {"type": "string", "enum": KINDS}}, required=("body", "kind"),
-            tag="threads")},
+            "Resident: ask a department on its message board. Staff (own department) or a supervisor "
+            "(subtree) with `channel`: record a request from another channel; the same `external_ref` "
+            "returns the existing thread with 200", ok="201", schema=ONE_THREAD, params=[SLUG],
+            body={"body": BODY, "kind": {"type": "string", "enum": KINDS},
+                  "channel": {"type": "string", "enum": CHANNELS},
+                  "contact": {"type": "object", "properties": {"name": _string(60), "phone": _string(30)}},
+                  "external_ref": _string(100)},
+            required=("body", "kind"), tag="threads")},
         f"{p}/departments/{{slug}}/follow": {
             "post": _op("Follow a department", schema=_ref("FollowState"), params=[SLUG], tag="social"),
             "delete": _op("Stop following a department", schema=_ref("FollowState"), params=[SLUG], tag="social"),

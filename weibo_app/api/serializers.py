@@ -7,7 +7,7 @@ from datetime import datetime
 from ..core.clock import to_local, utcnow
 from ..media.routes import image_dict
 from ..models import Department, Post, Reply, Thread
-from ..moderation.visibility import body_text_for, can_view, current_viewer, is_hidden_for
+from ..moderation.visibility import body_text_for, can_view, current_viewer, is_hidden_for, sees_contact
 from ..posts.queries import PostCounts
 
 
@@ -67,6 +67,13 @@ def reply_dict(r: Reply) -> dict:
     }
 
 
+def contact_fields(t: Thread) -> dict:
+    """A recorded request's contact and reference: only for the department and its supervisors."""
+    if t.channel == "web" or not sees_contact(current_viewer(), t):
+        return {"contact": None, "external_ref": None}
+    return {"contact": {"name": t.contact_name, "phone": t.contact_phone}, "external_ref": t.external_ref}
+
+
 def thread_dict(t: Thread, with_replies: bool = True) -> dict:
     data = {
         "id": t.id,
@@ -74,6 +81,8 @@ def thread_dict(t: Thread, with_replies: bool = True) -> dict:
         "department": t.department.slug,
         "kind": t.kind,
         "state": t.state,
+        "channel": t.channel,
+        **contact_fields(t),
         "body": body_text_for(current_viewer(), t),
         "anonymous": t.anonymous,
         **moderation_fields(t),

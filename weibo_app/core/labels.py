@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from ..models import Category, NoticeState, PostState, Rating, Role, ThreadKind, ThreadState
+from ..models import Category, Channel, NoticeState, PostState, Rating, Role, ThreadKind, ThreadState
 
 KIND_LABELS = {
     ThreadKind.CONSULTATION: _l("咨询"),
@@ -61,4 +61,14 @@ ROLE_LABELS = {
     Role.DEPT_HEAD: _l("主要负责人"),
     Role.SUPERVISOR: _l("督办"),
     Role.ADMIN: _l("系统管理员"),
+}
+
+CHANNEL_LABELS = {
+    Channel.WEB: _l("网上留言"),
+    Channel.PHONE: _l("来电"),
+    Channel.LETTER: _l("来信"),
+    Channel.VISIT: _l("来访"),
+    Channel.HOTLINE: _l("12345热线"),
+    Channel.MAILBOX: _l("信箱"),
+    Channel.OTHER: _l("其他"),
 }

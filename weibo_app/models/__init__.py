@@ -11,7 +11,7 @@ from .review import Correction, Decision, ReviewDecision
 from .setting import Setting
 from .social import Follow, Like, PostViewDaily, Repost
 from .supervision import NoticeState, SupervisionNotice
-from .thread import Rating, Reply, Thread, ThreadKind, ThreadState
+from .thread import Channel, Rating, Reply, Thread, ThreadKind, ThreadState
 from .topic import PostTopic
 from .user import STAFF_ROLES, Role, User
 
@@ -19,6 +19,7 @@ __all__ = [
     "AppendOnlyError",
     "AuditLog",
     "Category",
+    "Channel",
     "Correction",
     "Decision",
     "Department",
