@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 
 from ..core.extensions import db
 from . import queries, subscribers  # noqa: F401  (subscribers connect the signals)
-from .messages import describe, target_url
+from .messages import describe, link_text, target_url
 from .operations import mark_all_read, mark_read
 
 bp = Blueprint("notifications", __name__)
@@ -21,7 +21,7 @@ def index():
     """The user's notifications, newest first, unread ones marked."""
     page = queries.notifications_of(current_user.id, request.args.get("cursor"), 20)
     return render_template(
-        "notifications/index.html", page=page, describe=describe, target_url=target_url,
+        "notifications/index.html", page=page, describe=describe, target_url=target_url, link_text=link_text,
     )
 
 
