@@ -26,6 +26,7 @@ BLUEPRINTS = (
     "weibo_app.review.routes:bp",
     "weibo_app.social.routes:bp",
     "weibo_app.notifications.routes:bp",
+    "weibo_app.notifications.contact_routes:bp",
     "weibo_app.feeds.routes:bp",
     "weibo_app.moderation.routes:bp",
     "weibo_app.supervision.routes:bp",

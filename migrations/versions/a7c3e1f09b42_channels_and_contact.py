@@ -8,6 +8,8 @@ Create Date: 2026-11-29 03:10:00
 from alembic import op
 import sqlalchemy as sa
 
+import weibo_app.models.types
+
 
 revision = 'a7c3e1f09b42'
 down_revision = 'e65ea7d2cfd2'
@@ -16,6 +18,45 @@ depends_on = None
 
 
 def upgrade():
+    op.create_table('contact_settings',
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('email', sa.String(length=254), nullable=True),
+    sa.Column('email_verified_at', weibo_app.models.types.UTCDateTime(), nullable=True),
+    sa.Column('phone', sa.String(length=20), nullable=True),
+    sa.Column('phone_verified_at', weibo_app.models.types.UTCDateTime(), nullable=True),
+    sa.Column('notify_email', sa.Boolean(), server_default=sa.false(), nullable=False),
+    sa.Column('notify_sms', sa.Boolean(), server_default=sa.false(), nullable=False),
+    sa.Column('pending_phone', sa.String(length=20), nullable=True),
+    sa.Column('code_hash', sa.String(length=256), nullable=True),
+    sa.Column('code_expires_at', weibo_app.models.types.UTCDateTime(), nullable=True),
+    sa.Column('code_attempts', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('code_sent_at', weibo_app.models.types.UTCDateTime(), nullable=True),
+    sa.Column('codes_sent_today', sa.Integer(), server_default='0', nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_contact_settings_user_id_users')),
+    sa.PrimaryKeyConstraint('user_id', name=op.f('pk_contact_settings'))
+    )
+    op.create_table('outbox',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('channel', sa.String(length=10), nullable=False),
+    sa.Column('to', sa.String(length=254), nullable=False),
+    sa.Column('subject', sa.String(length=200), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('state', sa.String(length=10), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('last_error', sa.String(length=500), nullable=True),
+    sa.Column('created_at', weibo_app.models.types.UTCDateTime(), nullable=False),
+    sa.Column('sent_at', weibo_app.models.types.UTCDateTime(), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox'))
+    )
+    op.create_index('ix_outbox_state', 'outbox', ['state', 'id'], unique=False)
+    op.create_table('sms_outbox',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('to', sa.String(length=20), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('created_at', weibo_app.models.types.UTCDateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_sms_outbox'))
+    )
+    op.create_index(op.f('ix_sms_outbox_to'), 'sms_outbox', ['to'], unique=False)
     with op.batch_alter_table('threads', schema=None) as batch_op:
         batch_op.alter_column('author_id', existing_type=sa.Integer(), nullable=True)
         batch_op.add_column(sa.Column('channel', sa.String(length=20), server_default='web', nullable=False))
@@ -37,3 +78,8 @@ def downgrade():
         batch_op.drop_column('contact_name')
         batch_op.drop_column('channel')
         batch_op.alter_column('author_id', existing_type=sa.Integer(), nullable=False)
+    op.drop_index(op.f('ix_sms_outbox_to'), table_name='sms_outbox')
+    op.drop_table('sms_outbox')
+    op.drop_index('ix_outbox_state', table_name='outbox')
+    op.drop_table('outbox')
+    op.drop_table('contact_settings')

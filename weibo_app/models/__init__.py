@@ -2,6 +2,7 @@
 
 from .audit import AppendOnlyError, AuditLog
 from .calendar import HolidayOverride
+from .contact import ContactSettings, Delivery, SmsOutboxEntry
 from .department import Department
 from .media import Image
 from .moderation import Flag, FlagReason, FlagResolution, SensitiveWord
@@ -20,7 +21,9 @@ __all__ = [
     "AuditLog",
     "Category",
     "Channel",
+    "ContactSettings",
     "Correction",
+    "Delivery",
     "Decision",
     "Department",
     "Flag",
@@ -44,6 +47,7 @@ __all__ = [
     "STAFF_ROLES",
     "SensitiveWord",
     "Setting",
+    "SmsOutboxEntry",
     "SupervisionNotice",
     "Thread",
     "ThreadKind",

@@ -17,7 +17,7 @@ from ..core.clock import utcnow
 from ..core.exceptions import NotFound
 from ..core.extensions import db
 from ..models import STAFF_ROLES, Notification, Post, Role, User
-from . import mail
+from . import delivery, mail
 
 
 def notify(user_id: int | None, kind: str, /, **data: Any) -> Notification | None:
@@ -39,6 +39,7 @@ def notify_many(user_ids: Iterable[int], kind: str, /, **data: Any) -> list[Noti
     db.session.add_all(rows)
     db.session.flush()
     mail.queue(rows)
+    delivery.queue_for(rows)
     return rows
 
 
