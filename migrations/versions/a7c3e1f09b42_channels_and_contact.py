@@ -32,6 +32,8 @@ def upgrade():
     sa.Column('code_attempts', sa.Integer(), server_default='0', nullable=False),
     sa.Column('code_sent_at', weibo_app.models.types.UTCDateTime(), nullable=True),
     sa.Column('codes_sent_today', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('digest', sa.Boolean(), server_default=sa.false(), nullable=False),
+    sa.Column('digest_sent_on', sa.Date(), nullable=True),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_contact_settings_user_id_users')),
     sa.PrimaryKeyConstraint('user_id', name=op.f('pk_contact_settings'))
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -31,6 +31,9 @@ class ContactSettings(db.Model):
     code_attempts: Mapped[int] = mapped_column(default=0, server_default="0")
     code_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     codes_sent_today: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Staff: a daily e-mail of the department's awaiting and overdue threads (flask send-digests).
+    digest: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    digest_sent_on: Mapped[date | None] = mapped_column(sa.Date)
 
     @property
     def email_verified(self) -> bool:

@@ -126,13 +126,15 @@ def verify_phone(user: User, code: str | None) -> str | None:
     return None
 
 
-def set_preferences(user: User, *, email: bool, sms: bool) -> ContactSettings:
-    """In-app always; e-mail and SMS only to a verified address or number."""
+def set_preferences(user: User, *, email: bool, sms: bool, digest: bool = False) -> ContactSettings:
+    """In-app always; e-mail and SMS only to a verified address or number; the digest is for staff."""
     row = settings_of(user)
-    if email and not row.email_verified:
+    if (email or digest) and not row.email_verified:
         raise Invalid(_("请先验证邮箱。"), "email_not_verified")
     if sms and not row.phone_verified:
         raise Invalid(_("请先验证手机号码。"), "phone_not_verified")
-    row.notify_email, row.notify_sms = email, sms
+    if digest and not user.is_staff:
+        raise Invalid(_("每日汇总只提供给部门工作人员。"), "staff_only")
+    row.notify_email, row.notify_sms, row.digest = email, sms, digest
     db.session.flush()
     return row

@@ -37,13 +37,15 @@ class CodeForm(FlaskForm):
 class PreferencesForm(FlaskForm):
     notify_email = BooleanField(_l("通过电子邮件通知我"))
     notify_sms = BooleanField(_l("通过短信通知我"))
+    digest = BooleanField(_l("每天早上把本部门待回复和超期的留言汇总发到我的邮箱"))
     submit = SubmitField(_l("保存"))
 
 
 def _page(status: int = 200, **forms):
     row = db.session.get(ContactSettings, current_user.id)
     prefs = forms.pop("prefs", None) or PreferencesForm(
-        notify_email=bool(row and row.notify_email), notify_sms=bool(row and row.notify_sms))
+        notify_email=bool(row and row.notify_email), notify_sms=bool(row and row.notify_sms),
+        digest=bool(row and row.digest))
     return render_template(
         "contact/index.html", row=row, prefs=prefs, email_form=forms.get("email") or EmailForm(),
         phone_form=forms.get("phone") or PhoneForm(), code_form=forms.get("code") or CodeForm(),
@@ -124,7 +126,8 @@ def preferences():
     """In-app always; e-mail and SMS as chosen."""
     form = PreferencesForm()
     return _run(form, "notify_email",
-                lambda: ops.set_preferences(current_user, email=form.notify_email.data, sms=form.notify_sms.data),
+                lambda: ops.set_preferences(current_user, email=form.notify_email.data, sms=form.notify_sms.data,
+                                            digest=bool(current_user.is_staff and form.digest.data)),
                 _("通知方式已保存。"), "prefs")
 
 
