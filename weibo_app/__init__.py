@@ -18,6 +18,7 @@ BLUEPRINTS = (
     "weibo_app.departments.routes:bp",
     "weibo_app.threads.routes:bp",
     "weibo_app.threads.record_routes:bp",
+    "weibo_app.replies.routes:bp",
     "weibo_app.dashboard.routes:bp",
     "weibo_app.admin.routes:bp",
     "weibo_app.audit.routes:bp",

@@ -18,6 +18,19 @@ depends_on = None
 
 
 def upgrade():
+    op.create_table('reply_templates',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('department_id', sa.Integer(), nullable=True),
+    sa.Column('title', sa.String(length=60), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', weibo_app.models.types.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', weibo_app.models.types.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_reply_templates_created_by_id_users')),
+    sa.ForeignKeyConstraint(['department_id'], ['departments.id'], name=op.f('fk_reply_templates_department_id_departments')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_reply_templates'))
+    )
+    op.create_index(op.f('ix_reply_templates_department_id'), 'reply_templates', ['department_id'], unique=False)
     op.create_table('contact_settings',
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('email', sa.String(length=254), nullable=True),
@@ -85,3 +98,5 @@ def downgrade():
     op.drop_index('ix_outbox_state', table_name='outbox')
     op.drop_table('outbox')
     op.drop_table('contact_settings')
+    op.drop_index(op.f('ix_reply_templates_department_id'), table_name='reply_templates')
+    op.drop_table('reply_templates')

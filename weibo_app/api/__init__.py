@@ -17,6 +17,7 @@ from . import (  # noqa: E402,F401
     review,
     search,
     social,
+    templates,
     threads,
     tokens,
 )

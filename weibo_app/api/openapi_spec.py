@@ -111,6 +111,13 @@ SCHEMAS: dict[str, Any] = {
             "replies": {"type": "array", "items": _ref("Reply")},
         },
     },
+    "ReplyTemplate": {
+        "type": "object",
+        "required": ["id", "department", "title", "body"],
+        "properties": {"id": {"type": "integer"}, "department": {"type": ["string", "null"]},
+                       "title": {"type": "string"}, "body": {"type": "string",
+                       "description": "May contain {姓名} {编号} {部门}, filled in when inserted"}},
+    },
     "PostPage": {
         "type": "object",
         "required": ["posts", "next_cursor"],
@@ -323,6 +330,22 @@ def _paths() -> dict[str, dict]:
             schema={"type": "object", "properties": {"unread": {"type": "integer"},
                                                      "notifications": {"type": "array"},
                                                      "next_cursor": {"type": ["string", "null"]}}})},
+        f"{p}/templates": {
+            "get": _op("Staff: their department's reply templates (常用回复) and the site-wide ones; admins: all",
+                       tag="templates", schema={"type": "object", "properties": {
+                           "templates": {"type": "array", "items": _ref("ReplyTemplate")}}}),
+            "post": _op("Head: a template of their own department; admin: a site-wide one (no department)",
+                        ok="201", tag="templates", schema=_ref("ReplyTemplate"),
+                        body={"title": _string(60), "body": BODY, "department": _string(60)},
+                        required=("title", "body")),
+        },
+        f"{p}/templates/{{template_id}}": {
+            "patch": _op("Change a template's title or text (whoever manages it)", tag="templates",
+                         schema=_ref("ReplyTemplate"), params=[_path("template_id")],
+                         body={"title": _string(60), "body": BODY}),
+            "delete": _op("Remove a template (whoever manages it)", tag="templates", params=[_path("template_id")],
+                          schema={"type": "object", "properties": {"deleted": {"type": "integer"}}}),
+        },
         f"{p}/notifications/read": {"post": _op(
             "Mark the given notifications read, or all of them", tag="social",
             body={"ids": {"type": "array", "items": {"type": "integer"}, "maxItems": 100}})},

@@ -8,6 +8,7 @@ from .media import Image
 from .moderation import Flag, FlagReason, FlagResolution, SensitiveWord
 from .notification import Notification
 from .post import Category, Post, PostState
+from .reply_template import ReplyTemplate
 from .review import Correction, Decision, ReviewDecision
 from .setting import Setting
 from .social import Follow, Like, PostViewDaily, Repost
@@ -41,6 +42,7 @@ __all__ = [
     "PostViewDaily",
     "Rating",
     "Reply",
+    "ReplyTemplate",
     "Repost",
     "ReviewDecision",
     "Role",
