@@ -19,6 +19,7 @@ BLUEPRINTS = (
     "weibo_app.threads.routes:bp",
     "weibo_app.threads.record_routes:bp",
     "weibo_app.replies.routes:bp",
+    "weibo_app.departments.staff_routes:bp",
     "weibo_app.dashboard.routes:bp",
     "weibo_app.admin.routes:bp",
     "weibo_app.audit.routes:bp",
