@@ -282,3 +282,27 @@ def test_link_names_the_thread_and_excerpts_are_masked(app, make, client, login)
     page = client.get("/notifications").get_data(as_text=True)
     assert f"查看第{thread.id}号留言" in page and "（通知" not in page
     assert "13812345678" not in page and "…" in page
+
+
+def test_verified_email_with_preferences_gets_one_mail_through_the_outbox(app, make, smtp):
+    from weibo_app.core.clock import utcnow
+    from weibo_app.models import Delivery
+    from weibo_app.notifications import contact
+
+    controller, inbox = smtp
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
+    dept = make.department(name="县民政局")
+    staff = make.staff(dept)
+    resident = make.user()
+    resident.email = "old@example.test"  # an address from before contact preferences: no longer used
+    row = contact.settings_of(resident)
+    row.email, row.email_verified_at = "chosen@example.test", utcnow()
+    contact.set_preferences(resident, email=True, sms=False)
+    db.session.commit()
+    thread = make.thread(author=resident, department=dept, body="低保申请进度")
+    thread_ops.reply_to_thread(staff, thread, "已审核")
+    db.session.commit()
+    assert [rcpt for rcpt, _ in inbox.messages] == [["chosen@example.test"]]
+    assert f"第{thread.id}号留言“低保申请进度”" in inbox.messages[0][1]
+    sent = db.session.scalars(sa.select(Delivery).where(Delivery.channel == "email")).all()
+    assert [(d.to, d.state) for d in sent] == [("chosen@example.test", "sent")]
