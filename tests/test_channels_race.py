@@ -41,7 +41,7 @@ def test_two_requests_with_the_same_reference_at_once_make_one_thread(app, make,
 
     monkeypatch.setattr(recording, "find_by_ref", racing_find)
     results: dict[str, tuple[int, bool]] = {}
-    errors: list[BaseException] = []
+    errors: list[str] = []
 
     def worker(name: str) -> None:
         try:
@@ -56,14 +56,16 @@ def test_two_requests_with_the_same_reference_at_once_make_one_thread(app, make,
                 results[name] = (thread.id, created)
                 db.session.remove()
         except BaseException as err:  # noqa: BLE001 - reported by the assertion below
-            errors.append(err)
+            import traceback
+
+            errors.append("".join(traceback.format_exception(err)))
 
     workers = [threading.Thread(target=worker, args=(n,)) for n in ("a", "b")]
     for w in workers:
         w.start()
     for w in workers:
         w.join(30)
-    assert not errors, errors
+    assert not errors, "\n".join(errors)
     assert len(results) == 2
     assert results["a"][0] == results["b"][0]
     assert sorted(created for _, created in results.values()) == [False, True]

@@ -9,10 +9,11 @@ gives back the same thread.
 from __future__ import annotations
 
 import re
+import time
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from ..audit.log import record
 from ..core import signals
@@ -27,6 +28,7 @@ from .operations import clean_body, due_for, parse_kind
 
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 -]{4,28}$")
 REF_RE = re.compile(r"^[\w./:-]{1,100}$")
+INSERT_ATTEMPTS = 5
 
 
 def may_record(user: User | None, department: Department) -> bool:
@@ -80,7 +82,11 @@ def record_request(
     contact_phone: str | None = None,
     external_ref: str | None = None,
 ) -> tuple[Thread, bool]:
-    """Record a request received by another channel. Returns (thread, created)."""
+    """Record a request received by another channel. Returns (thread, created).
+
+    Call it first in a transaction: on SQLite, losing a write race to another connection
+    rolls the session back before looking again.
+    """
     if not may_record(actor, department):
         raise Forbidden(_("只能为本部门（或督办范围内的部门）登记来电来信。"), "not_department_staff")
     thread_kind = parse_kind(kind)
@@ -92,24 +98,38 @@ def record_request(
         return existing, False
     now = utcnow()
     due = due_for(thread_kind, now)
-    thread = Thread(
+    fields = dict(
         department_id=department.id, author_id=None, kind=thread_kind, state=ThreadState.AWAITING,
         body=text, body_html=render_html(text), body_html_public=render_public_html(text),
         body_public=mask_pii(text), opened_at=now, due_at=due, first_due_at=due, last_activity_at=now,
         channel=source, contact_name=who, contact_phone=phone, external_ref=ref, recorded_by_id=actor.id,
     )
-    try:
-        # A savepoint: when another request with the same reference wins the race, only
-        # this insert is undone and the thread it made is read back.
-        with db.session.begin_nested():
-            db.session.add(thread)
-            db.session.flush()
-    except IntegrityError:
-        if ref is None or (existing := find_by_ref(department.id, ref)) is None:
-            raise
-        return existing, False
+    actor_id = actor.id
+    for attempt in range(INSERT_ATTEMPTS):
+        thread = Thread(**fields)
+        try:
+            # A savepoint: when another request with the same reference wins the race, only
+            # this insert is undone and the thread it made is read back.
+            with db.session.begin_nested():
+                db.session.add(thread)
+                db.session.flush()
+            break
+        except IntegrityError:
+            if ref is None or (existing := find_by_ref(department.id, ref)) is None:
+                raise
+            return existing, False
+        except OperationalError:
+            # SQLite: another connection wrote since this transaction first read, so it may not
+            # write now ("database is locked"). Start over on a fresh snapshot: look again, then insert.
+            if db.session.get_bind().dialect.name != "sqlite" or attempt == INSERT_ATTEMPTS - 1:
+                raise
+            db.session.rollback()
+            time.sleep(0.05 * (attempt + 1))
+            if ref is not None and (existing := find_by_ref(fields["department_id"], ref)) is not None:
+                return existing, False
+    actor = db.session.get(User, actor_id)
     hold_if_sensitive(thread)
-    record(actor, "thread.record", "thread", thread.id, department_id=department.id,
+    record(actor, "thread.record", "thread", thread.id, department_id=fields["department_id"],
            channel=str(source), external_ref=ref)
     signals.thread_opened.send(thread)
     return thread, True
