@@ -36,7 +36,8 @@ def desk(make):
 
 def test_new_thread_tells_every_staff_member_of_the_department(app, desk):
     for who in ("staff", "colleague", "reviewer"):
-        assert kinds_of(desk[who]) == [("thread_new", {"thread_id": desk["thread"].id, "kind": "consultation"})]
+        assert kinds_of(desk[who]) == [("thread_new", {"thread_id": desk["thread"].id, "excerpt": "小区积水",
+                                                       "kind": "consultation", "channel": "web"})]
     assert kinds_of(desk["other_staff"]) == []
     assert kinds_of(desk["resident"]) == []
 
@@ -45,23 +46,26 @@ def test_answer_followup_dismiss_and_transfer(app, make, desk):
     d, t = desk, desk["thread"]
     thread_ops.reply_to_thread(d["staff"], t, "已安排排水")
     db.session.commit()
-    assert kinds_of(d["resident"]) == [("thread_answered", {"thread_id": t.id, "department": "县住建局"})]
+    about = {"thread_id": t.id, "excerpt": "小区积水"}
+    assert kinds_of(d["resident"]) == [("thread_answered", {**about, "department": "县住建局"})]
     thread_ops.reply_to_thread(d["resident"], t, "还是积水")
     db.session.commit()
-    assert kinds_of(d["colleague"])[-1] == ("thread_followup", {"thread_id": t.id, "kind": "consultation"})
+    assert kinds_of(d["colleague"])[-1] == ("thread_followup", {**about, "kind": "consultation"})
     thread_ops.dismiss_thread(d["staff"], t, "重复留言")
     db.session.commit()
     assert kinds_of(d["resident"])[-1] == (
-        "thread_dismissed", {"thread_id": t.id, "department": "县住建局", "reason": "重复留言"})
+        "thread_dismissed", {**about, "department": "县住建局", "reason": "重复留言"})
 
     t2 = make.thread(author=d["resident"], department=d["dept"])
     app.config["TRANSFER_APPROVAL"] = False  # staff move it themselves; the dispatcher's way: test_closed_loop.py
     thread_ops.transfer_thread(d["staff"], t2, d["other"])
     db.session.commit()
     assert kinds_of(d["resident"])[-1] == (
-        "thread_transferred", {"thread_id": t2.id, "source": "县住建局", "department": "县水务局"})
+        "thread_transferred", {"thread_id": t2.id, "excerpt": "请问怎么办理？", "source": "县住建局",
+                               "department": "县水务局"})
     assert kinds_of(d["other_staff"]) == [
-        ("thread_transferred_in", {"thread_id": t2.id, "kind": "consultation", "source": "县住建局"})]
+        ("thread_transferred_in", {"thread_id": t2.id, "excerpt": "请问怎么办理？", "kind": "consultation",
+                                   "source": "县住建局"})]
 
 
 def test_rolled_back_action_leaves_no_notification(app, desk):
@@ -101,7 +105,7 @@ def test_hidden_notification_through_notify(app, desk):
     from weibo_app.notifications.messages import describe
 
     kind, data = kinds_of(desk["resident"])[-1]
-    assert describe(kind, data) == "您的留言已被隐藏，理由：含有广告"
+    assert describe(kind, data) == f"您的第{desk['thread'].id}号留言已被隐藏，理由：含有广告"
 
 
 def test_badge_page_and_mark_read(app, desk, client, login):
@@ -111,7 +115,7 @@ def test_badge_page_and_mark_read(app, desk, client, login):
     db.session.commit()
     login(resident)
     page = client.get("/notifications").get_data(as_text=True)
-    assert "（2条未读）" in page and "县住建局回复了您的留言。" in page and "理由：已办结" in page
+    assert "（2条未读）" in page and f"县住建局回复了您的第{t.id}号留言“小区积水”。" in page and "理由：已办结" in page
     first = db.session.scalar(sa.select(Notification).where(Notification.user_id == resident.id)
                               .order_by(Notification.id))
     resp = client.post(f"/notifications/{first.id}/read")
@@ -162,7 +166,7 @@ def test_api_lists_and_marks_read(app, desk, client, api_headers):
     data = client.get("/api/v1/notifications", headers=headers).get_json()
     assert data["unread"] == 1
     assert data["notifications"][0]["kind"] == "thread_new"
-    assert data["notifications"][0]["text"] == "本部门收到一条新留言（咨询）。"
+    assert data["notifications"][0]["text"] == f"本部门收到第{desk['thread'].id}号留言“小区积水”（咨询）。"
     assert client.post("/api/v1/notifications/read", json={"ids": ["x"]}, headers=headers).status_code == 422
     other = db.session.scalar(sa.select(Notification.id).where(Notification.user_id == desk["colleague"].id))
     assert client.post("/api/v1/notifications/read", json={"ids": [other]}, headers=headers).status_code == 404
@@ -235,6 +239,12 @@ def test_email_failure_does_not_break_the_action(app, make):
 @pytest.mark.parametrize(("kind", "data", "text"), [
     ("post_hidden", {"post_id": 1, "reason": "涉密"}, "您发布的微博已被隐藏，理由：涉密"),
     ("reply_hidden", {"thread_id": 1, "reason": "广告"}, "您的追问已被隐藏，理由：广告"),
+    ("thread_answered", {"thread_id": 7, "department": "县住建局"}, "县住建局回复了您的第7号留言。"),
+    ("thread_answered", {"thread_id": 7, "excerpt": "路灯", "department": "县住建局"},
+     "县住建局回复了您的第7号留言“路灯”。"),
+    ("thread_rated", {"thread_id": 7, "excerpt": "路灯", "rating": "satisfied"},
+     "留言人对第7号留言“路灯”的答复评价为“满意”。"),
+    ("thread_new", {"thread_id": 7, "excerpt": "路灯", "kind": "help"}, "本部门收到第7号留言“路灯”（求助）。"),
     ("thread_restored", {"thread_id": 1}, "您被隐藏的内容已恢复显示。"),
     ("something_new", {"message": "自定义"}, "自定义"),
     ("something_new", {}, "您有一条新通知。"),
@@ -245,19 +255,55 @@ def test_every_kind_has_words(app, kind, data, text):
     assert describe(kind, data) == text
 
 
-def test_an_unsatisfied_rating_tells_the_department_a_good_one_does_not(app, desk):
+def test_ratings_tell_the_department_unsatisfied_reopens(app, desk):
     from weibo_app.notifications.messages import describe
 
     d, t = desk, desk["thread"]
     thread_ops.reply_to_thread(d["staff"], t, "已处理")
     thread_ops.rate_thread(d["resident"], t, "satisfied")
     db.session.commit()
-    assert [k for k, _ in kinds_of(d["colleague"])] == ["thread_new"]
+    assert [k for k, _ in kinds_of(d["colleague"])] == ["thread_new", "thread_rated"]
     thread_ops.reply_to_thread(d["resident"], t, "又积水了")
     thread_ops.reply_to_thread(d["staff"], t, "再次处理")
     thread_ops.rate_thread(d["resident"], t, "unsatisfied")
     db.session.commit()
     kind, data = kinds_of(d["colleague"])[-1]
-    assert (kind, data) == ("thread_unsatisfied", {"thread_id": t.id, "kind": "consultation"})
+    assert (kind, data) == ("thread_unsatisfied", {"thread_id": t.id, "excerpt": "小区积水", "kind": "consultation"})
     assert kinds_of(d["other_staff"]) == []
     assert str(t.id) in describe(kind, data)
+
+
+def test_link_names_the_thread_and_excerpts_are_masked(app, make, client, login):
+    dept = make.department(name="县交通局")
+    resident = make.user()
+    thread = make.thread(author=resident, department=dept, body="我的电话13812345678，公交站牌坏了很久了一直没人修理请尽快处理")
+    thread_ops.reply_to_thread(make.staff(dept), thread, "已修复")
+    db.session.commit()
+    login(resident)
+    page = client.get("/notifications").get_data(as_text=True)
+    assert f"查看第{thread.id}号留言" in page and "（通知" not in page
+    assert "13812345678" not in page and "…" in page
+
+
+def test_verified_email_with_preferences_gets_one_mail_through_the_outbox(app, make, smtp):
+    from weibo_app.core.clock import utcnow
+    from weibo_app.models import OutboxMessage
+    from weibo_app.notifications import contact
+
+    controller, inbox = smtp
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
+    dept = make.department(name="县民政局")
+    staff = make.staff(dept)
+    resident = make.user()
+    resident.email = "old@example.test"  # an address from before contact preferences: no longer used
+    row = contact.settings_of(resident)
+    row.email, row.email_verified_at = "chosen@example.test", utcnow()
+    contact.set_preferences(resident, email=True, sms=False)
+    db.session.commit()
+    thread = make.thread(author=resident, department=dept, body="低保申请进度")
+    thread_ops.reply_to_thread(staff, thread, "已审核")
+    db.session.commit()
+    assert [rcpt for rcpt, _ in inbox.messages] == [["chosen@example.test"]]
+    assert f"第{thread.id}号留言“低保申请进度”" in inbox.messages[0][1]
+    sent = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.channel == "email")).all()
+    assert [(d.to, d.state) for d in sent] == [("chosen@example.test", "sent")]

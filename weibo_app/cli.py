@@ -96,6 +96,23 @@ def register(app: Flask) -> None:
         db.session.commit()
         click.echo(f"{n} threads closed")
 
+    @app.cli.command("send-digests")
+    def send_digests_cmd() -> None:
+        """E-mail staff who opted in their department's awaiting and overdue threads (daily, cron)."""
+        from .threads.digest import send_digests
+
+        n = send_digests()
+        db.session.commit()
+        click.echo(f"{n} digests queued")
+
+    @app.cli.command("send-outbox")
+    def send_outbox_cmd() -> None:
+        """Retry e-mail and SMS still waiting in the outbox (cron)."""
+        from .notifications.delivery import send_pending
+
+        sent, failed = send_pending()
+        click.echo(f"{sent} sent, {failed} failed for good")
+
     @app.cli.command("serve")
     @click.option("--host", default="127.0.0.1")
     @click.option("--port", default=5000, type=int)

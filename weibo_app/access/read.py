@@ -30,7 +30,8 @@ import sqlalchemy as sa
 from ..core.clock import utcnow
 from ..core.text import mask_pii, render_public_html
 from ..models import Correction, Department, Image, Post, Reply, Repost, Thread, User
-from .scope import scope_of
+from .permissions import acts_for
+from .scope import oversees, scope_of
 
 Item = Post | Thread | Reply
 
@@ -191,9 +192,27 @@ def author_name_for(viewer: User | None, thread: Thread) -> str:
     """An anonymous opener is 匿名网民 to the public."""
     from flask_babel import gettext as _
 
+    if thread.author_id is None:  # recorded from another channel: the public sees 张**
+        name = thread.contact_name or ""
+        if sees_full(viewer, thread):
+            return name or _("来电来信群众")
+        return mask_name(name) or _("来电来信群众")
     if thread.anonymous and not sees_full(viewer, thread):
         return _("匿名网民")
     return thread.author.shown_name
+
+
+def mask_name(name: str | None) -> str:
+    """张三丰 → 张**: the family name stays, the rest becomes stars."""
+    name = (name or "").strip()
+    if not name:
+        return ""
+    return name[0] + "*" * max(1, len(name) - 1)
+
+
+def sees_contact(viewer: User | None, thread: Thread) -> bool:
+    """A recorded request's contact (name, phone): the owning department's staff and the supervisors over it."""
+    return acts_for(viewer, thread.department_id) or oversees(viewer, thread.department)
 
 
 def template_helpers() -> dict[str, Any]:
@@ -206,5 +225,6 @@ def template_helpers() -> dict[str, Any]:
         "hidden_for": lambda item: not can_read(current_viewer(), item),
         "can_read": lambda item: can_read(current_viewer(), item),
         "sees_full": lambda item: sees_full(current_viewer(), item),
+        "sees_contact": lambda thread: sees_contact(current_viewer(), thread),
         "visible_replies": lambda thread: [r for r in thread.replies if shows(current_viewer(), r)],
     }

@@ -26,6 +26,7 @@ from . import (  # noqa: E402,F401
     review,
     search,
     social,
+    templates,
     threads,
     tokens,
 )

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..models import Category, Rating, ThreadKind, ThreadState
+from ..models import Category, Channel, Rating, ThreadKind, ThreadState
 
 KINDS = [k.value for k in ThreadKind]
+CHANNELS = [c.value for c in Channel]
 STATES = [s.value for s in ThreadState]
 RATINGS = [r.value for r in Rating]
 CATEGORIES = [c.value for c in Category]
@@ -87,6 +88,10 @@ SCHEMAS: dict[str, Any] = {
             "department": {"type": "string"},
             "kind": {"type": "string", "enum": KINDS},
             "state": {"type": "string", "enum": STATES},
+            "channel": {"type": "string", "enum": CHANNELS},
+            "contact": {"type": ["object", "null"], "description": "Only for the department and its supervisors",
+                        "properties": {"name": {"type": "string"}, "phone": {"type": ["string", "null"]}}},
+            "external_ref": {"type": ["string", "null"]},
             "private": {"type": "boolean"},
             "body": {"type": ["string", "null"]},
             "opened_at": {"type": "string", "format": "date-time"},
@@ -95,7 +100,6 @@ SCHEMAS: dict[str, Any] = {
             "first_response_at": NULLABLE_TIME,
             "answered_at": NULLABLE_TIME,
             "accepted_at": NULLABLE_TIME,
-            "channel": {"type": "string"},
             "handler": {"type": ["string", "null"]},
             "resolved": {"type": ["boolean", "null"]},
             "transfers": {"type": "array"},
@@ -105,6 +109,13 @@ SCHEMAS: dict[str, Any] = {
             "images": {"type": "array", "items": _ref("Image")},
             "replies": {"type": "array", "items": _ref("Reply")},
         },
+    },
+    "ReplyTemplate": {
+        "type": "object",
+        "required": ["id", "department", "title", "body"],
+        "properties": {"id": {"type": "integer"}, "department": {"type": ["string", "null"]},
+                       "title": {"type": "string"}, "body": {"type": "string",
+                       "description": "May contain {姓名} {编号} {部门}, filled in when inserted"}},
     },
     "PostPage": {
         "type": "object",

@@ -14,6 +14,7 @@ from ..core.ids import MAX_ID
 from ..models.moderation import TARGET_TYPES, FlagReason
 from .openapi_schemas import (
     CATEGORIES,
+    CHANNELS,
     KINDS,
     RATINGS,
     SCHEMAS,
@@ -137,9 +138,14 @@ def _paths() -> dict[str, dict]:
             "Every department with slug, name and parent", auth=None, errors=(), tag="departments",
             schema={"type": "object", "properties": {"departments": {"type": "array", "items": _ref("Department")}}})},
         f"{p}/departments/{{slug}}/threads": {"post": _op(
-            "Resident: ask a department on its message board (private: 不公开; kind report is always private)",
+            "Resident: ask a department on its message board (private: 不公开; kind report is always private). "
+            "Staff (own department) or a supervisor (subtree) with `channel`: record a request from another "
+            "channel; the same `external_ref` returns the existing thread with 200",
             ok="201", schema=ONE_THREAD, params=[SLUG],
-            body={"body": BODY, "kind": {"type": "string", "enum": KINDS}, "private": {"type": "boolean"}},
+            body={"body": BODY, "kind": {"type": "string", "enum": KINDS}, "private": {"type": "boolean"},
+                  "channel": {"type": "string", "enum": CHANNELS},
+                  "contact": {"type": "object", "properties": {"name": _string(60), "phone": _string(30)}},
+                  "external_ref": _string(100)},
             required=("body", "kind"),
             tag="threads")},
         f"{p}/departments/{{slug}}/follow": {
@@ -237,6 +243,22 @@ def _paths() -> dict[str, dict]:
             schema={"type": "object", "properties": {"unread": {"type": "integer"},
                                                      "notifications": {"type": "array"},
                                                      "next_cursor": {"type": ["string", "null"]}}})},
+        f"{p}/templates": {
+            "get": _op("Staff: their department's reply templates (常用回复) and the site-wide ones; admins: all",
+                       tag="templates", schema={"type": "object", "properties": {
+                           "templates": {"type": "array", "items": _ref("ReplyTemplate")}}}),
+            "post": _op("Head: a template of their own department; admin: a site-wide one (no department)",
+                        ok="201", tag="templates", schema=_ref("ReplyTemplate"),
+                        body={"title": _string(60), "body": BODY, "department": _string(60)},
+                        required=("title", "body")),
+        },
+        f"{p}/templates/{{template_id}}": {
+            "patch": _op("Change a template's title or text (whoever manages it)", tag="templates",
+                         schema=_ref("ReplyTemplate"), params=[_path("template_id")],
+                         body={"title": _string(60), "body": BODY}),
+            "delete": _op("Remove a template (whoever manages it)", tag="templates", params=[_path("template_id")],
+                          schema={"type": "object", "properties": {"deleted": {"type": "integer"}}}),
+        },
         f"{p}/notifications/read": {"post": _read_notifications()},
         f"{p}/flags": {"post": _op(
             "Report a post, thread or reply", ok="201", tag="moderation",

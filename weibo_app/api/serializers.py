@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..access.read import body_text_for, can_read, shows
+from ..access.read import body_text_for, can_read, sees_contact, shows
 from ..access.viewer import current_viewer
 from ..core.clock import iso_local, utcnow
 from ..media.storage import image_dict
@@ -67,6 +67,13 @@ def reply_dict(r: Reply) -> dict:
     }
 
 
+def contact_fields(t: Thread) -> dict:
+    """A recorded request's contact and reference: only for the department and its supervisors."""
+    if t.channel == "web" or not sees_contact(current_viewer(), t):
+        return {"contact": None, "external_ref": None}
+    return {"contact": {"name": t.contact_name, "phone": t.contact_phone}, "external_ref": t.external_ref}
+
+
 def thread_dict(t: Thread, with_replies: bool = True) -> dict:
     data = {
         "id": t.id,
@@ -74,6 +81,8 @@ def thread_dict(t: Thread, with_replies: bool = True) -> dict:
         "department": t.department.slug,
         "kind": t.kind,
         "state": t.state,
+        "channel": t.channel,
+        **contact_fields(t),
         "body": body_text_for(current_viewer(), t),
         "anonymous": t.anonymous,
         "private": t.private,
@@ -83,7 +92,6 @@ def thread_dict(t: Thread, with_replies: bool = True) -> dict:
         "first_due_at": iso(t.first_due_at),
         "first_response_at": iso(t.first_response_at),
         "answered_at": iso(answered_at(t)) if with_replies else None,
-        "channel": "web",  # every thread comes from the site until other channels are recorded
         "handler": t.handler.username if t.handler_id and t.handler else None,
         "accepted_at": iso(t.accepted_at),
         "resolved": t.resolved,

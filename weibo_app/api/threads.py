@@ -15,6 +15,7 @@ from ..threads import queries
 from . import bp
 from .auth import token_required
 from .payload import bool_field, json_body, text_field
+from .recorded import record_from_channel
 from .serializers import thread_dict
 
 
@@ -34,9 +35,11 @@ def _reloaded(thread_id: int):
 @token_required
 @thread_limit
 def ask_department(slug: str):
-    """Resident: a question on a department's message board."""
+    """Resident: a question on a department's message board; staff with ``channel``: a recorded request."""
     department = get_department(slug)
     data = json_body()
+    if "channel" in data:
+        return record_from_channel(department, data)
     thread = ops.open_thread(current_user, body=text_field(data, "body", 2000),
                              kind=text_field(data, "kind", 40), department=department,
                              anonymous=bool_field(data, "anonymous"), private=bool_field(data, "private"))

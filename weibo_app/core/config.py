@@ -69,6 +69,14 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_USERNAME": None,
     "MAIL_PASSWORD": None,
     "MAIL_FROM": "noreply@localhost",
+    # SMS: "log" (the sms_outbox table and the log) or "http" (JSON {to, text} POSTed to SMS_HTTP_URL).
+    "SMS_BACKEND": "log",
+    "SMS_HTTP_URL": None,
+    "SMS_HTTP_TIMEOUT": 5,
+    "SMS_HTTP_RETRIES": 2,
+    # E-mail and SMS leave after the commit, in a background thread (None: on, except under tests).
+    "DELIVERY_BACKGROUND": None,
+    "DELIVERY_MAX_ATTEMPTS": 3,
     # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
     "TRUSTED_PROXIES": 0,
     # Whole public pages cached this many seconds for visitors not logged in (0: off).

@@ -78,3 +78,13 @@ REQUEST_STATE_LABELS = {
     "approved": _l("已批准"),
     "rejected": _l("已驳回"),
 }
+
+CHANNEL_LABELS = {
+    "web": _l("网上留言"),
+    "phone": _l("来电"),
+    "letter": _l("来信"),
+    "visit": _l("来访"),
+    "hotline": _l("12345热线"),
+    "mailbox": _l("信箱"),
+    "other": _l("其他"),
+}

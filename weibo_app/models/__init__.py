@@ -2,6 +2,7 @@
 
 from .audit import AppendOnlyError, AuditLog
 from .calendar import HolidayOverride
+from .contact import ContactSettings, OutboxMessage, SmsOutboxEntry
 from .department import Department
 from .disclosure import (
     AnnualReport,
@@ -23,12 +24,13 @@ from .media import Image
 from .moderation import Flag, FlagReason, FlagResolution, SensitiveWord
 from .notification import Notification
 from .post import Category, Post, PostState
+from .reply_template import ReplyTemplate
 from .resilience import IdempotencyKey, ViewBatch
 from .review import Correction, Decision, ReviewDecision
 from .setting import Setting
 from .social import Follow, Like, PostViewDaily, Repost
 from .supervision import NoticeState, SupervisionNotice
-from .thread import PRIVATE_KINDS, Rating, Reply, Thread, ThreadKind, ThreadState
+from .thread import PRIVATE_KINDS, Channel, Rating, Reply, Thread, ThreadKind, ThreadState
 from .token import ApiToken
 from .topic import PostTopic
 from .user import STAFF_ROLES, Role, User
@@ -53,7 +55,10 @@ __all__ = [
     "AppendOnlyError",
     "AuditLog",
     "Category",
+    "Channel",
+    "ContactSettings",
     "Correction",
+    "OutboxMessage",
     "Decision",
     "Department",
     "EventKind",
@@ -74,12 +79,14 @@ __all__ = [
     "PostViewDaily",
     "Rating",
     "Reply",
+    "ReplyTemplate",
     "Repost",
     "ReviewDecision",
     "Role",
     "STAFF_ROLES",
     "SensitiveWord",
     "Setting",
+    "SmsOutboxEntry",
     "SupervisionNotice",
     "Thread",
     "ThreadEvent",

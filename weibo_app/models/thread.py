@@ -32,6 +32,18 @@ class ThreadKind(StrEnum):
 PRIVATE_KINDS = frozenset({ThreadKind.REPORT})
 
 
+class Channel(StrEnum):
+    """Where a request came in (来源渠道): residents on the site, or recorded by staff."""
+
+    WEB = "web"
+    PHONE = "phone"
+    LETTER = "letter"
+    VISIT = "visit"
+    HOTLINE = "hotline"
+    MAILBOX = "mailbox"
+    OTHER = "other"
+
+
 class ThreadState(StrEnum):
     AWAITING = "awaiting"
     ANSWERED = "answered"
@@ -50,12 +62,15 @@ class Thread(db.Model):
     __table_args__ = (
         sa.Index("ix_threads_inbox", "department_id", "state", "due_at"),
         sa.Index("ix_threads_dept_opened", "department_id", "opened_at"),
+        # An integration's reference names one thread per department (idempotent recording).
+        sa.UniqueConstraint("department_id", "external_ref", name="uq_threads_department_external_ref"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     post_id: Mapped[int | None] = mapped_column(sa.ForeignKey("posts.id"), index=True)
     department_id: Mapped[int] = mapped_column(sa.ForeignKey("departments.id"))
-    author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    # None for a request recorded by staff on behalf of someone without an account.
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
     kind: Mapped[str] = mapped_column(sa.String(20))
     state: Mapped[str] = mapped_column(sa.String(20), default=ThreadState.AWAITING)
     body: Mapped[str] = mapped_column(sa.Text)
@@ -92,11 +107,18 @@ class Thread(db.Model):
     hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     hidden_reason: Mapped[str | None] = mapped_column(sa.Text)
     hidden_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # Channels other than the web: recorded by staff; the contact is private to insiders.
+    channel: Mapped[str] = mapped_column(sa.String(20), default=Channel.WEB, server_default=Channel.WEB.value)
+    contact_name: Mapped[str | None] = mapped_column(sa.String(60))
+    contact_phone: Mapped[str | None] = mapped_column(sa.String(30))
+    external_ref: Mapped[str | None] = mapped_column(sa.String(100))
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
     post: Mapped[Post | None] = relationship()
     department: Mapped[Department] = relationship()
-    author: Mapped[User] = relationship(foreign_keys="Thread.author_id")
+    author: Mapped[User | None] = relationship(foreign_keys="Thread.author_id")
     handler: Mapped[User | None] = relationship(foreign_keys="Thread.handler_id")
+    recorded_by: Mapped[User | None] = relationship(foreign_keys="Thread.recorded_by_id")
     replies: Mapped[list[Reply]] = relationship(
         back_populates="thread", order_by="Reply.created_at, Reply.id", lazy="raise"
     )

@@ -17,7 +17,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from ..core.extensions import db
-from ..models import Notification, User
+from ..models import ContactSettings, Notification, User
 
 _KEY = "weibo_pending_mail"
 
@@ -33,8 +33,11 @@ def queue(rows: list[Notification]) -> None:
     from .messages import describe, target_url
 
     user_ids = {r.user_id for r in rows}
+    # Accounts that set up contact preferences (/me/contact) get e-mail only through them (delivery.py).
+    managed = sa.select(ContactSettings.user_id).where(ContactSettings.user_id == User.id).exists()
     emails = dict(db.session.execute(
-        sa.select(User.id, User.email).where(User.id.in_(user_ids), User.email.is_not(None), User.email != "")
+        sa.select(User.id, User.email).where(User.id.in_(user_ids), User.email.is_not(None), User.email != "",
+                                             ~managed)
     ).all())
     pending = db.session.info.setdefault(_KEY, [])
     for row in rows:

@@ -17,23 +17,29 @@ from ..core.clock import utcnow
 from ..core.exceptions import NotFound
 from ..core.extensions import db
 from ..models import STAFF_ROLES, Notification, Post, Role, User
-from . import mail
+from . import delivery, mail
 
 
-def notify(user_id: int, kind: str, /, **data: Any) -> Notification:
-    """Tell one user something; ``data`` must be JSON-serialisable (ids, names, a reason)."""
-    return notify_many([user_id], kind, **data)[0]
+def notify(user_id: int | None, kind: str, /, **data: Any) -> Notification | None:
+    """Tell one user something; ``data`` must be JSON-serialisable (ids, names, a reason).
+
+    ``None`` (a request recorded for someone without an account) tells no one.
+    """
+    rows = notify_many([user_id] if user_id is not None else [], kind, **data)
+    return rows[0] if rows else None
 
 
 def notify_many(user_ids: Iterable[int], kind: str, /, **data: Any) -> list[Notification]:
     """The same notification to several users (each once)."""
     now = utcnow()
-    rows = [Notification(user_id=uid, kind=kind, data=data, created_at=now) for uid in dict.fromkeys(user_ids)]
+    rows = [Notification(user_id=uid, kind=kind, data=data, created_at=now)
+            for uid in dict.fromkeys(user_ids) if uid is not None]
     if not rows:
         return []
     db.session.add_all(rows)
     db.session.flush()
     mail.queue(rows)
+    delivery.queue_for(rows)
     return rows
 
 

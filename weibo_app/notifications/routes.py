@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 from ..core.extensions import db
 from ..templating import add_nav_counter
 from . import queries
-from .messages import describe
+from .messages import describe, link_text
 from .operations import mark_all_read, mark_read
 
 bp = Blueprint("notifications", __name__)
@@ -28,7 +28,7 @@ def index():
     page = queries.notifications_of(current_user.id, request.args.get("cursor"), 20)
     shown = queries.shown_targets(current_user, page.items)
     return render_template(
-        "notifications/index.html", page=page, describe=describe,
+        "notifications/index.html", page=page, describe=describe, link_text=link_text,
         target_url=lambda n: queries.link_of(current_user, n, shown),
     )
 

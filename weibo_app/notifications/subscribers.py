@@ -7,22 +7,32 @@ from ..core import signals
 from ..models import Post, Rating, Reply, Thread
 from .operations import notify, notify_department, reviewer_roles
 
+EXCERPT_CHARS = 24
+
+
+def _about(thread: Thread) -> dict:
+    """Which thread: its number and the start of its text as the public reads it (personal data masked)."""
+    text = " ".join((thread.body_public or thread.body or "").split())
+    excerpt = text if len(text) <= EXCERPT_CHARS else text[:EXCERPT_CHARS] + "…"
+    return {"thread_id": thread.id, "excerpt": excerpt}
+
 
 def _on_thread_opened(thread: Thread, **_extra) -> None:
-    notify_department(thread.department_id, "thread_new", thread_id=thread.id, kind=thread.kind)
+    notify_department(thread.department_id, "thread_new", **_about(thread), kind=thread.kind,
+                      channel=thread.channel)
 
 
 def _on_thread_replied(thread: Thread, reply: Reply, **_extra) -> None:
     if reply.official:
         # An interim reply tells the resident the matter is in hand; a final one asks for a rating (回访).
         kind = "thread_answered" if reply.final else "thread_interim"
-        notify(thread.author_id, kind, thread_id=thread.id, department=thread.department.name)
+        notify(thread.author_id, kind, **_about(thread), department=thread.department.name)
     else:
-        notify_department(thread.department_id, "thread_followup", thread_id=thread.id, kind=thread.kind)
+        notify_department(thread.department_id, "thread_followup", **_about(thread), kind=thread.kind)
 
 
 def _on_thread_dismissed(thread: Thread, **_extra) -> None:
-    notify(thread.author_id, "thread_dismissed", thread_id=thread.id,
+    notify(thread.author_id, "thread_dismissed", **_about(thread),
            department=thread.department.name, reason=thread.dismiss_reason)
 
 
@@ -32,16 +42,18 @@ def _on_thread_transferred(thread: Thread, source_id: int, **_extra) -> None:
 
     source = db.session.get(Department, source_id)
     source_name = source.name if source else ""
-    notify(thread.author_id, "thread_transferred", thread_id=thread.id,
+    notify(thread.author_id, "thread_transferred", **_about(thread),
            source=source_name, department=thread.department.name)
-    notify_department(thread.department_id, "thread_transferred_in", thread_id=thread.id,
+    notify_department(thread.department_id, "thread_transferred_in", **_about(thread),
                       kind=thread.kind, source=source_name)
 
 
 def _on_thread_rated(thread: Thread, **_extra) -> None:
-    # 不满意 reopens the thread: the department has to answer again.
+    # 不满意 reopens the thread: the department has to answer again; a good rating is news too.
     if thread.rating == Rating.UNSATISFIED:
-        notify_department(thread.department_id, "thread_unsatisfied", thread_id=thread.id, kind=thread.kind)
+        notify_department(thread.department_id, "thread_unsatisfied", **_about(thread), kind=thread.kind)
+    else:
+        notify_department(thread.department_id, "thread_rated", **_about(thread), rating=thread.rating)
 
 
 def _on_post_submitted(post: Post, **_extra) -> None:
