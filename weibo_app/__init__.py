@@ -155,9 +155,11 @@ def configure_signals(app: Flask) -> None:
     """Features that react to domain events subscribe here, not as a side effect of an import."""
     from .notifications import subscribers
     from .social import topics
+    from .threads import operations as threads
 
     subscribers.connect()
     topics.connect()
+    threads.connect()
 
 
 def configure_blueprints(app: Flask) -> None:

@@ -164,7 +164,9 @@ def _on_reply_released(reply: Reply, **_extra) -> None:
         official_reply_went_public(reply, reply.thread)
 
 
-signals.reply_released.connect(_on_reply_released)
+def connect() -> None:
+    """Subscribe to the events this module reacts to (called once, from ``create_app``)."""
+    signals.reply_released.connect(_on_reply_released)
 
 
 def _reopen(thread: Thread, now) -> None:
