@@ -4,7 +4,7 @@ from flask import jsonify, request
 
 from ..dashboard.period import parse_period
 from ..departments.operations import get_department
-from ..metrics.queries import compute_metrics
+from ..metrics.queries import compute_metrics, parse_channel
 from . import bp
 from .serializers import iso
 
@@ -16,11 +16,13 @@ def metrics():
     subtree = request.args.get("subtree", "0").lower() in ("1", "true", "yes")
     slug = request.args.get("department")
     ids = [get_department(slug).id] if slug else None
-    rows = compute_metrics(period, department_ids=ids, subtree=subtree)
+    channel = parse_channel(request.args.get("channel"))
+    rows = compute_metrics(period, department_ids=ids, subtree=subtree, channel=channel)
     return jsonify({
         "as_of": iso(period.as_of),
         "from": period.first_day.isoformat(),
         "to": period.end_day.isoformat(),
         "subtree": subtree,
+        "channel": channel,
         "departments": rows,
     })

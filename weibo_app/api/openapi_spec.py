@@ -225,7 +225,8 @@ def _paths() -> dict[str, dict]:
             params=[_query("from", {"type": "string", "format": "date"}, "First local day"),
                     _query("to", {"type": "string", "format": "date"}, "Local day after the last"),
                     _query("department", _string(60)),
-                    _query("subtree", {"type": "string", "enum": ["0", "1", "true", "false"]})])},
+                    _query("subtree", {"type": "string", "enum": ["0", "1", "true", "false"]}),
+                    _query("channel", {"type": "string", "enum": CHANNELS}, "Only threads that came by this channel")])},
         f"{p}/search": {"get": _op(
             "Posts and threads containing every word of q", auth=None, tag="search", errors=("404", "422"),
             params=[{"name": "q", "in": "query", "required": True, "schema": _string(100)},

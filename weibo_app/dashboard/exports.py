@@ -11,7 +11,7 @@ from ..core.clock import to_local
 from ..core.labels import KIND_LABELS, STATE_LABELS
 from ..core.tables import FORMATS, send_table
 from ..metrics.labels import FIGURE_LABELS, figure_label
-from ..metrics.queries import FIELDS, compute_metrics
+from ..metrics.queries import FIELDS, compute_metrics, parse_channel
 from ..metrics.rows import THREAD_FIGURES, rows_behind
 from .period import parse_period
 from .routes import _require_overseer as require_overseer
@@ -39,7 +39,8 @@ def export_metrics(fmt: str):
         abort(404)
     period = parse_period(request.args.get("from"), request.args.get("to"))
     subtree = request.args.get("subtree", "1") == "1"
-    rows = compute_metrics(period, department_ids=scope_ids(), subtree=subtree)
+    channel = parse_channel(request.args.get("channel"))
+    rows = compute_metrics(period, department_ids=scope_ids(), subtree=subtree, channel=channel)
     header = [_("部门代码"), _("部门")] + [str(FIGURE_LABELS.get(c, c)) for c in COLUMNS]
     body = [[row["department"], row["name"], *(row[c] for c in COLUMNS)] for row in rows]
     name = f"metrics_{_period_name(period)}{'_subtree' if subtree else ''}"
@@ -53,8 +54,8 @@ def export_rows(fmt: str):
     require_overseer()
     if fmt not in FORMATS:
         abort(404)
-    figure, period, department, subtree = rows_request()
-    items = rows_behind(figure, period, department, subtree)
+    figure, period, department, subtree, channel = rows_request()
+    items = rows_behind(figure, period, department, subtree, channel=channel)
     if figure in THREAD_FIGURES:
         header = [_("编号"), _("部门"), _("类型"), _("状态"), _("内容"), _("留言时间"), _("办理时限"), _("首次回复")]
         body = [[t.id, t.department.name, str(KIND_LABELS.get(t.kind, t.kind)), str(STATE_LABELS.get(t.state, t.state)),

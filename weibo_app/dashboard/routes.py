@@ -15,7 +15,7 @@ from ..core.settings import get_setting
 from ..departments.operations import get_department
 from ..disclosure.queries import dashboard_figures as request_figures
 from ..metrics.labels import FIGURE_LABELS
-from ..metrics.queries import compute_metrics, index_formula
+from ..metrics.queries import compute_metrics, index_formula, parse_channel
 from ..metrics.rows import FIGURES, THREAD_FIGURES, rows_behind
 from ..metrics.trends import bar_class, weekly_trends
 from ..models import Department
@@ -47,7 +47,8 @@ def index():
     _require_overseer()
     period = parse_period(request.args.get("from"), request.args.get("to"))
     subtree = request.args.get("subtree", "1") == "1"
-    rows = compute_metrics(period, department_ids=_scope_ids(), subtree=subtree)
+    channel = parse_channel(request.args.get("channel"))
+    rows = compute_metrics(period, department_ids=_scope_ids(), subtree=subtree, channel=channel)
     year = local_today().year
     scope = oversight_of(current_user).subtree_root
     overdue = rows_behind("overdue", period, scope, True, limit=LIST_LIMIT)
@@ -55,7 +56,7 @@ def index():
     unanswered = rows_behind("unanswered_posts", period, scope, True, limit=LIST_LIMIT)
     trends = weekly_trends(period.as_of, scope)
     return render_template(
-        "dashboard/index.html", rows=rows, period=period, subtree=subtree,
+        "dashboard/index.html", rows=rows, period=period, subtree=subtree, channel=channel,
         uncovered=uncovered_years([year, year + 1]),
         scope=scope, overdue=overdue, due_soon=due_soon, unanswered=unanswered,
         awaiting_counts=awaiting_per_post([p.id for p in unanswered], period),
@@ -80,7 +81,7 @@ def rows_request():
         abort(403)
     if department is None and _scope_ids() is not None:
         abort(403)
-    return figure, period, department, subtree
+    return figure, period, department, subtree, parse_channel(request.args.get("channel"))
 
 
 @bp.app_context_processor
@@ -93,11 +94,11 @@ def figure_words():
 def rows():
     """The threads or posts behind one figure of one department."""
     _require_overseer()
-    figure, period, department, subtree = rows_request()
-    found = rows_behind(figure, period, department, subtree)
+    figure, period, department, subtree, channel = rows_request()
+    found = rows_behind(figure, period, department, subtree, channel=channel)
     return render_template(
         "dashboard/rows.html", items=found, figure=figure, is_threads=figure in THREAD_FIGURES,
-        department=department, period=period, subtree=subtree,
+        department=department, period=period, subtree=subtree, channel=channel,
     )
 
 

@@ -15,6 +15,7 @@ from ..core.clock import local_midnight_utc, to_local, utcnow
 from ..core.extensions import db
 from ..core.settings import get_setting
 from ..models import (
+    Channel,
     EventKind,
     Follow,
     Like,
@@ -176,9 +177,14 @@ def _ratio(num: int, den: int) -> float | None:
 # --- the aggregates ----------------------------------------------------------
 
 def compute_metrics(
-    period: Period, *, department_ids: list[int] | None = None, subtree: bool = False
+    period: Period, *, department_ids: list[int] | None = None, subtree: bool = False,
+    channel: str | None = None,
 ) -> list[dict]:
-    """One row of every field per department, in tree order."""
+    """One row of every field per department, in tree order.
+
+    With ``channel`` every figure about threads counts only the threads that came by that
+    channel (来电, 来信, …); the figures about posts do not depend on it.
+    """
     g, m, cond = grouping(subtree)
     groups = sa.select(g.id, g.slug, g.name, g.path).order_by(g.path)
     if department_ids is not None:
@@ -195,7 +201,8 @@ def compute_metrics(
             stmt = stmt.join(target, on)
         return db.session.execute(stmt.where(only).group_by(g.id))
 
-    t_on = sa.and_(Thread.department_id == m.id, opened_in(period))
+    by_channel = Thread.channel == channel if channel else sa.true()
+    t_on = sa.and_(Thread.department_id == m.id, opened_in(period), by_channel)
     for gid, threads, dismissed, responded, answered, base, timely, good, rated, solved, told, hidden, *loop in grouped(
         sa.func.count(Thread.id), _count(is_dismissed()), _count(is_responded(period)),
         _count(is_answered(period)), _count(on_time_base(period)), _count(on_time(period)),
@@ -232,7 +239,7 @@ def compute_metrics(
 
     for gid, awaiting, overdue in grouped(
         sa.func.count(Thread.id), _count(is_overdue(period)),
-        joins=[(Thread, sa.and_(Thread.department_id == m.id, is_awaiting(period)))],
+        joins=[(Thread, sa.and_(Thread.department_id == m.id, is_awaiting(period), by_channel))],
     ):
         rows[gid].update(awaiting=awaiting, overdue=overdue)
 
@@ -306,3 +313,16 @@ def index_formula() -> str:
     return _("响应指数 = 100 × (%(a)s×回复率 + %(b)s×按时回复率 + %(c)s×满意率 + %(d)s×解决率) ÷ "
              "参与计算的权重之和（某项比率无数据时，其权重不计入）",
              a=w["reply_rate"], b=w["on_time_rate"], c=w["satisfaction_rate"], d=w["resolved_rate"])
+
+
+def parse_channel(raw: str | None) -> str | None:
+    """A channel code to break the figures down by (None: every channel); unknown codes are refused."""
+    if not raw:
+        return None
+    if raw not in {c.value for c in Channel}:
+        from flask_babel import gettext as _
+
+        from ..core.exceptions import Invalid
+
+        raise Invalid(_("未知的来源渠道。"), "invalid_channel")
+    return raw

@@ -46,9 +46,11 @@ def _members(department: Department, subtree: bool):
 
 
 def rows_behind(
-    figure: str, period: q.Period, department: Department | None, subtree: bool, limit: int = LIMIT
+    figure: str, period: q.Period, department: Department | None, subtree: bool, limit: int = LIMIT,
+    channel: str | None = None,
 ) -> list:
-    """Threads or posts counted by ``figure`` (at most ``limit``, oldest due or newest first)."""
+    """Threads or posts counted by ``figure`` (at most ``limit``, oldest due or newest first);
+    with ``channel``, only the threads that came by it (as ``compute_metrics`` counts them)."""
     if figure in THREAD_FIGURES:
         stmt = (
             sa.select(Thread)
@@ -58,6 +60,8 @@ def rows_behind(
         )
         if department is not None:
             stmt = stmt.where(Thread.department_id.in_(_members(department, subtree)))
+        if channel:
+            stmt = stmt.where(Thread.channel == channel)
     elif figure in POST_FIGURES:
         stmt = (
             sa.select(Post)
