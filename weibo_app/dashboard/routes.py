@@ -20,6 +20,7 @@ from ..metrics.rows import FIGURES, THREAD_FIGURES, rows_behind
 from ..metrics.trends import bar_class, weekly_trends
 from ..models import Department
 from ..supervision import queries as notices
+from .charts import chart_data
 from .period import parse_period
 from .queries import awaiting_per_post
 
@@ -55,6 +56,7 @@ def index():
     due_soon = rows_behind("due_soon", period, scope, True, limit=LIST_LIMIT)
     unanswered = rows_behind("unanswered_posts", period, scope, True, limit=LIST_LIMIT)
     trends = weekly_trends(period.as_of, scope)
+    focus = chart_focus(request.args.get("chart_department"))
     return render_template(
         "dashboard/index.html", rows=rows, period=period, subtree=subtree, channel=channel,
         uncovered=uncovered_years([year, year + 1]),
@@ -65,7 +67,18 @@ def index():
         pending_notices=notices.pending_notices(scope, period.as_of, LIST_LIMIT),
         request_rows=request_figures(scope, period.first_day, period.end_day, local_today()),
         index_formula=index_formula(), dormant_days=get_setting("DORMANT_DAYS"),
+        charts=chart_data(period, rows, scope, focus=focus, channel=channel), chart_focus=focus,
     )
+
+
+def chart_focus(slug: str | None) -> Department | None:
+    """The department the trend and distribution charts show (None: the viewer's whole scope)."""
+    if not slug:
+        return None
+    department = get_department(slug)
+    if not oversees(current_user, department):
+        abort(403)
+    return department
 
 
 def rows_request():

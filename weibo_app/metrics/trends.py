@@ -1,4 +1,4 @@
-"""Weekly trends (local weeks, Monday first): threads opened, answered, reply rate — one grouped query."""
+"""Weekly trends (local weeks, Monday first): threads opened, answered, overdue, reply rate — one grouped query."""
 
 from __future__ import annotations
 
@@ -21,8 +21,12 @@ def week_starts(as_of: datetime, weeks: int = WEEKS) -> list[date]:
     return [monday - timedelta(weeks=weeks - 1 - i) for i in range(weeks)]
 
 
-def weekly_trends(as_of: datetime, scope: Department | None = None, weeks: int = WEEKS) -> list[dict]:
-    """Per week: ``threads``, ``dismissed``, ``answered`` (by ``as_of``) and ``reply_rate`` as the metrics define them.
+def weekly_trends(
+    as_of: datetime, scope: Department | None = None, weeks: int = WEEKS, *, channel: str | None = None,
+) -> list[dict]:
+    """Per week: ``threads``, ``dismissed``, ``answered`` (by ``as_of``), ``overdue`` (of that week's
+    threads, the ones still awaiting past their due time at ``as_of``) and ``reply_rate``, as the
+    metrics define them; only the threads that came by ``channel`` when given.
 
     The week of each thread is a CASE over boundaries computed here, so the SQL is the
     same on SQLite and PostgreSQL; no thread row is loaded into Python.
@@ -38,7 +42,10 @@ def weekly_trends(as_of: datetime, scope: Department | None = None, weeks: int =
         week,
         sa.case((q.is_dismissed(), 1), else_=0).label("dismissed"),
         sa.case((q.is_answered(period), 1), else_=0).label("answered"),
+        sa.case((q.is_overdue(period), 1), else_=0).label("overdue"),
     ).where(q.opened_in(period))
+    if channel:
+        inner = inner.where(Thread.channel == channel)
     if scope is not None:
         members = Department.subtree_ids(scope)
         inner = inner.where(Thread.department_id.in_(members))
@@ -46,14 +53,14 @@ def weekly_trends(as_of: datetime, scope: Department | None = None, weeks: int =
     sub = inner.subquery()
     stmt = sa.select(
         sub.c.week, sa.func.count(), sa.func.coalesce(sa.func.sum(sub.c.dismissed), 0),
-        sa.func.coalesce(sa.func.sum(sub.c.answered), 0),
+        sa.func.coalesce(sa.func.sum(sub.c.answered), 0), sa.func.coalesce(sa.func.sum(sub.c.overdue), 0),
     ).group_by(sub.c.week)
-    found = {i: (n, dismissed, answered) for i, n, dismissed, answered in db.session.execute(stmt)}
+    found = {i: tuple(counts) for i, *counts in db.session.execute(stmt)}
     rows = []
     for i, start in enumerate(starts):
-        n, dismissed, answered = found.get(i, (0, 0, 0))
+        n, dismissed, answered, overdue = found.get(i, (0, 0, 0, 0))
         rows.append({
-            "week_start": start, "threads": n, "dismissed": dismissed, "answered": answered,
+            "week_start": start, "threads": n, "dismissed": dismissed, "answered": answered, "overdue": overdue,
             "reply_rate": q._ratio(answered, n - dismissed),
         })
     return rows
