@@ -40,7 +40,6 @@ def chart_data(
             **{name: figure_label(name) for name in COMPARED + TREND_FIGURES},
             "responded": figure_label("responded"),
             "percent": _("百分比／指数（0–100）"),
-            "no_data": _("无数据"),
         },
         "compare": {
             "departments": [
