@@ -12,7 +12,7 @@
   }
 
   function show(value, unit) {
-    return value === null || value === undefined ? "—" : value + (unit || "");
+    return value === null || value === undefined ? "—" : value.toFixed(1) + (unit || "");
   }
 
   function base() {
@@ -21,7 +21,8 @@
       animation: !still,
       color: COLORS,
       textStyle: { fontFamily: getComputedStyle(document.body).fontFamily },
-      tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, confine: true },
+      // Drawn on the canvas: the HTML tooltip writes style attributes, which the CSP blocks.
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, confine: true, renderMode: "richText" },
       legend: { top: 0, type: "scroll" },
       grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true }
     };
@@ -38,7 +39,7 @@
         var unit = item.seriesId === "responsiveness_index" ? "" : "%";
         lines.push(item.marker + item.seriesName + "：" + show(item.value, unit));
       });
-      return lines.join("<br>");
+      return lines.join("\n");
     };
     option.xAxis = { type: "value", min: 0, max: 100, name: labels.percent, nameLocation: "middle", nameGap: 24 };
     option.yAxis = {
