@@ -23,6 +23,7 @@ import time_machine
 
 from tests.conftest import utc
 from weibo_app.core.extensions import db
+from weibo_app.dashboard.charts import chart_data
 from weibo_app.metrics.distribution import BUCKET_KEYS, first_response_distribution
 from weibo_app.metrics.queries import compute_metrics, make_period
 from weibo_app.metrics.trends import weekly_trends
@@ -173,3 +174,15 @@ def test_a_department_outside_the_scope_is_refused(scene, client, login, make):
     assert client.get(f"/dashboard?chart_department={other.slug}").status_code == 403
     assert client.get("/dashboard?chart_department=no-such-dept").status_code == 404
     assert client.get(f"/dashboard?chart_department={scene.a.slug}").status_code == 200
+
+
+def test_the_charts_add_two_queries_to_the_dashboard(scene, count_queries):
+    """The weekly trend and the buckets, each one grouped query; the comparison reuses the table's rows."""
+    period = make_period(FROM, TO, AS_OF)
+    rows = compute_metrics(period, subtree=True)
+    assert scene.county.path and scene.a.path
+    with count_queries() as counter:
+        data = chart_data(period, rows, scene.county, focus=scene.a)
+    assert counter.count == 2
+    assert data["trend"]["department"] == data["distribution"]["department"] == "bureau-a"
+    assert len(data["compare"]["departments"]) == len(rows)
