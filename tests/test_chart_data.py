@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import re
 from datetime import date, datetime, timedelta
-from html import unescape
 
 import pytest
 import time_machine
@@ -135,7 +134,7 @@ def test_weekly_overdue(scene):
 def chart_block(page: str) -> dict:
     found = re.search(r'<script type="application/json" id="dashboard-chart-data">(.*?)</script>', page, re.S)
     assert found, "no chart data on the page"
-    return json.loads(unescape(found.group(1)))
+    return json.loads(found.group(1))
 
 
 def test_the_page_carries_the_metrics_numbers(scene, client, login):
@@ -186,3 +185,15 @@ def test_the_charts_add_two_queries_to_the_dashboard(scene, count_queries):
     assert counter.count == 2
     assert data["trend"]["department"] == data["distribution"]["department"] == "bureau-a"
     assert len(data["compare"]["departments"]) == len(rows)
+
+
+def test_a_name_cannot_end_the_data_block(scene, client, login, make):
+    """Department names go into the JSON block escaped: ``</script>`` in a name stays text."""
+    with at(utc(2025, 1, 1, 0, 0)):
+        make.department(slug="odd", name="</script><script>alert(1)</script>局", parent=scene.county)
+    with at(AS_OF):
+        login(scene.sup)
+        page = client.get("/dashboard").get_data(as_text=True)
+    names = [d["name"] for d in chart_block(page)["compare"]["departments"]]
+    assert "</script><script>alert(1)</script>局" in names
+    assert "<script>alert(1)" not in page
