@@ -15,7 +15,8 @@
     return value === null || value === undefined ? "—" : value.toFixed(1) + (unit || "");
   }
 
-  function base() {
+  function base(width) {
+    var narrow = width < 480;
     var still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
     return {
       animation: !still,
@@ -23,8 +24,9 @@
       textStyle: { fontFamily: getComputedStyle(document.body).fontFamily },
       // Drawn on the canvas: the HTML tooltip writes style attributes, which the CSP blocks.
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, confine: true, renderMode: "richText" },
-      legend: { top: 0, type: "scroll" },
-      grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true }
+      // Every series named at once: on a phone the legend takes two lines rather than paging.
+      legend: { top: 0, type: "plain", itemGap: narrow ? 6 : 10 },
+      grid: { left: 8, right: 16, top: narrow ? 56 : 36, bottom: 8, containLabel: true }
     };
   }
 
@@ -32,7 +34,7 @@
     var rows = data.compare.departments;
     var names = rows.map(function (r) { return r.name; });
     var labels = data.labels;
-    var option = base();
+    var option = base(width);
     option.tooltip.formatter = function (items) {
       var lines = [items[0].axisValueLabel];
       items.forEach(function (item) {
@@ -58,10 +60,10 @@
     return option;
   }
 
-  function trend(data) {
+  function trend(data, width) {
     var weeks = data.trend.weeks;
     var labels = data.labels;
-    var option = base();
+    var option = base(width);
     option.xAxis = {
       type: "category",
       data: weeks.map(function (w) { return w.week_start.slice(5); }),
@@ -80,9 +82,10 @@
 
   function distribution(data, width) {
     var buckets = data.distribution.buckets;
-    var option = base();
+    var option = base(width);
     option.legend = { show: false };
     option.grid.top = 16;
+    option.grid.left = width < 560 ? 32 : 8;  // room for the first slanted label
     option.xAxis = {
       type: "category",
       data: buckets.map(function (b) { return b.label; }),
