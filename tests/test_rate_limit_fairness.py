@@ -94,7 +94,7 @@ def test_html_429_says_when_and_keeps_the_typed_text(client, make, login):
     wait = int(resp.headers["Retry-After"])
     assert 3500 <= wait <= 3601  # the hour's window has just begun
     page = resp.get_data(as_text=True)
-    assert f"请在 {math.ceil(wait / 60)} 分钟 后再试" in page
+    assert f"请在 {math.ceil(wait / 60)} 分钟后再试" in page
     # The text comes back escaped in a read-only box, and in a form that posts it again.
     assert re.search(r"<textarea[^>]*readonly[^>]*>小区门口的路灯已经坏了三天，&lt;晚上&gt;很不安全。</textarea>", page)
     form = re.search(r'<form method="post" action="([^"]+)" class="repost-form">(.*?)</form>', page, re.S)

@@ -105,7 +105,7 @@ def rate_limited_response(message: str):
         return jsonify(body), 429, headers
     page = render_template(
         "errors/rate_limited.html", status=429, message=message, wait=wait, wait_text=wait_text(wait),
-        fields=kept_fields(), had_files=bool(request.files), back=back_target(),
+        fields=kept_fields(), had_files=any(f.filename for f in request.files.values()), back=back_target(),
         repost=request.path if request.method == "POST" and is_safe_target(request.path) else None,
     )
     return page, 429, headers
