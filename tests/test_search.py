@@ -317,3 +317,30 @@ def test_alembic_autogenerate_leaves_the_search_index_alone(app):
         diff = compare_metadata(context, db.metadata)
     touched = [str(op) for op in diff if "search_fts" in str(op) or "_body_trgm" in str(op)]
     assert touched == []
+
+
+def test_result_count_covers_every_page_and_is_counted_with_the_page(client, make, count_queries):
+    dept = make.department()
+    staff = make.staff(dept)
+    other = make.department()
+    for i in range(3):
+        make.post(author=staff, body=f"秸秆禁烧通知{i}")
+        make.thread(department=dept, body=f"秸秆禁烧举报{i}")
+    make.post(author=make.staff(other), body="与此无关的通知")
+    hidden = make.thread(department=dept, body="秸秆禁烧私下反映")
+    hidden.private = True  # the public cannot read it, so it is not counted either
+    db.session.commit()
+
+    first = search(SearchQuery(q="秸秆 禁烧"), limit=4)
+    second = search(SearchQuery(q="秸秆 禁烧"), cursor=first.next_cursor, limit=4)
+    assert (first.total, len(first.hits)) == (6, 4)
+    assert (second.total, len(second.hits)) == (6, 2)
+    assert search(SearchQuery(q="秸秆", type="threads")).total == 3
+    assert search(SearchQuery(q="没有这个词")).total == 0
+
+    with count_queries() as counted:
+        resp = client.get("/search?q=秸秆")
+    page = resp.get_data(as_text=True)
+    assert "共找到 6 条结果" in page
+    assert counted.count == 7  # as without the count: it rides on the page's own query
+    assert "共找到 0 条结果" in client.get("/search?q=没有这个词").get_data(as_text=True)

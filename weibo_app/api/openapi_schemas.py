@@ -30,7 +30,9 @@ SCHEMAS: dict[str, Any] = {
         "required": ["error"],
         "properties": {"error": {
             "type": "object", "required": ["code", "message"],
-            "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+            "properties": {"code": {"type": "string"}, "message": {"type": "string"},
+                           "retry_after": {"type": "integer", "minimum": 1,
+                                           "description": "429 only: seconds until the call may be made again"}},
         }},
     },
     "Department": {

@@ -33,7 +33,7 @@ _ERRORS = {
     "409": "The object is not in a state that allows this",
     "413": "Body too large",
     "422": "A field breaks a rule (missing, too long, unknown value)",
-    "429": "Rate limited; see Retry-After",
+    "429": "Rate limited; see Retry-After and error.retry_after (seconds)",
 }
 
 

@@ -6,7 +6,7 @@ supervisors read the log of the departments they oversee.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, render_template, request
@@ -14,11 +14,13 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
 
 from ..access.scope import oversight_of
-from ..core.clock import local_midnight_utc
+from ..core.clock import local_midnight_utc, site_tz
 from ..core.extensions import db
 from ..core.pagination import Page, keyset_desc, page_of
 from ..models import AuditLog, Department, User
 from .forms import AuditFilterForm
+from .labels import action_label, detail_items, target_label
+from .targets import target_links
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 
@@ -61,10 +63,19 @@ def audit_page(viewer: User, form: AuditFilterForm, cursor: str | None, limit: i
     return page_of(rows, limit, lambda row: (row[0].created_at, row[0].id))
 
 
+@bp.app_template_filter("utc_iso")
+def utc_iso(moment) -> str:
+    """The instant in UTC, for ``<time datetime>`` (the page shows the local time)."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if moment else ""
+
+
 @bp.get("")
 def index():
     """The audit log, filterable by actor, action, department and date."""
     form = AuditFilterForm(request.args)
     if not form.validate():
-        return render_template("admin/audit.html", form=form, page=Page([], None)), 422
-    return render_template("admin/audit.html", form=form, page=audit_page(current_user, form, request.args.get("cursor")))
+        return render_template("admin/audit.html", form=form, page=Page([], None), links={}), 422
+    page = audit_page(current_user, form, request.args.get("cursor"))
+    links = target_links(current_user, (entry for entry, _dept in page.items))
+    return render_template("admin/audit.html", form=form, page=page, links=links, action_label=action_label,
+                           target_label=target_label, detail_items=detail_items, site_tz_name=str(site_tz()))

@@ -7,7 +7,8 @@ which a trigram index cannot answer, are looked for with ``instr`` over the
 same rows. On PostgreSQL every word is an ``ILIKE '%word%'`` that the GIN
 trigram indexes serve. Results are newest first (a post by its publication,
 a thread by its opening), one keyset page at a time, in a fixed number of
-queries: one for the page of ids, one per kind of result to load them.
+queries: one for the page of ids (which also counts every result), one per
+kind of result to load them.
 """
 
 from __future__ import annotations
@@ -86,6 +87,8 @@ class SearchResult:
     query: SearchQuery
     hits: list[Hit] = field(default_factory=list)
     next_cursor: str | None = None
+    #: How many results the whole query has (every page), counted in the same SQL statement as the page.
+    total: int = 0
 
 
 def _choice(args: Mapping[str, str], name: str, allowed) -> str | None:
@@ -193,10 +196,16 @@ def search(query: SearchQuery, cursor: str | None = None, limit: int = 20, viewe
         parts.append(_posts_stmt(query, now, dialect, viewer))
     if query.wants_threads:
         parts.append(_threads_stmt(query, now, dialect, viewer))
-    ranked = (sa.union_all(*parts) if len(parts) > 1 else parts[0]).subquery("ranked")
+    ranked = (sa.union_all(*parts) if len(parts) > 1 else parts[0]).cte("ranked")
+    total = sa.select(sa.func.count()).select_from(ranked).scalar_subquery().label("total")
     # key = id * 2 (+1 for a thread): one integer that orders ties and says which table.
-    stmt = keyset_desc(sa.select(ranked.c.at, ranked.c.key), ranked.c.at, ranked.c.key, cursor, limit)
-    page = page_of(list(db.session.execute(stmt)), limit, lambda row: (row.at, row.key))
+    stmt = keyset_desc(sa.select(ranked.c.at, ranked.c.key, total), ranked.c.at, ranked.c.key, cursor, limit)
+    rows = list(db.session.execute(stmt))
+    if rows:
+        result.total = rows[0].total
+    elif cursor:  # past the last page: the count alone
+        result.total = db.session.scalar(sa.select(sa.func.count()).select_from(ranked))
+    page = page_of(rows, limit, lambda row: (row.at, row.key))
     post_ids = [row.key // 2 for row in page.items if row.key % 2 == 0]
     thread_ids = [row.key // 2 for row in page.items if row.key % 2 == 1]
     posts = _load_posts(post_ids)

@@ -6,12 +6,17 @@ address cycling accounts gets past it. Accounts younger than a day get the
 lower ``*_NEW`` figures. Limits live in Redis when ``REDIS_URL`` is set and in
 memory otherwise (``configure_settings``); an operator may override any figure
 with a ``RATELIMIT_<NAME>`` setting, e.g. ``RATELIMIT_THREAD = "5 per hour"``.
+
+What a limit counts is part of its definition (``COUNTS_ATTEMPTS``): limits
+that slow down guessing (logins, password changes, sign-ups probing names)
+count every attempt, and so does the API's budget of calls; every other limit counts only what succeeded, so a form
+sent back with a validation error, a refused action or a server error does
+not use up anyone's allowance. Success is the response's status (below 400),
+judged after the view ran: one rule for the pages and the API alike.
 """
 
 from __future__ import annotations
 
-import math
-import time
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -20,6 +25,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
 from ..core.clock import utcnow
+from ..core.errors import retry_after_seconds
 from ..core.extensions import limiter
 
 #: Default figures; ``*_NEW`` apply during an account's first day.
@@ -41,6 +47,20 @@ LIMITS: dict[str, str] = {
 }
 
 NEW_ACCOUNT_AGE = timedelta(days=1)
+
+#: Limits whose point is to slow down guessing (a failed try counts as much as a good
+#: one) and the API's budget of calls (a load limit: every call costs the server).
+COUNTS_ATTEMPTS = frozenset({"LOGIN_ADDRESS", "LOGIN_ACCOUNT", "PASSWORD", "REGISTER", "API"})
+
+
+def succeeded(response) -> bool:
+    """Whether a limited request used up its allowance: only what the view carried out counts."""
+    return response.status_code < 400
+
+
+def _deduct_when(name: str):
+    """The ``deduct_when`` of limit ``name``: None (every attempt) or only successes."""
+    return None if name in COUNTS_ATTEMPTS else succeeded
 
 
 def figure(name: str) -> str:
@@ -109,9 +129,11 @@ def _pair(name: str):
         return _not_post() or no_account()
 
     per_account = limiter.shared_limit(_per_account(name), scope=scope, key_func=by_account,
-                                       exempt_when=account_exempt, override_defaults=False)
+                                       exempt_when=account_exempt, override_defaults=False,
+                                       deduct_when=_deduct_when(name))
     per_address = limiter.shared_limit(lambda: figure(f"{name}_ADDRESS"), scope=f"{scope}-address",
-                                       key_func=by_address, exempt_when=_not_post, override_defaults=False)
+                                       key_func=by_address, exempt_when=_not_post, override_defaults=False,
+                                       deduct_when=_deduct_when(f"{name}_ADDRESS"))
 
     def decorate(view):
         return per_address(per_account(view))
@@ -120,15 +142,18 @@ def _pair(name: str):
 
 
 _login_per_name = limiter.shared_limit(lambda: figure("LOGIN_ACCOUNT"), scope="login", key_func=by_login_name,
-                                       exempt_when=_not_post, override_defaults=False)
+                                       exempt_when=_not_post, override_defaults=False,
+                                       deduct_when=_deduct_when("LOGIN_ACCOUNT"))
 _login_per_address = limiter.shared_limit(lambda: figure("LOGIN_ADDRESS"), scope="login-address",
-                                          key_func=by_address, exempt_when=_not_post, override_defaults=False)
+                                          key_func=by_address, exempt_when=_not_post, override_defaults=False,
+                                          deduct_when=_deduct_when("LOGIN_ADDRESS"))
 _register = limiter.shared_limit(lambda: figure("REGISTER"), scope="register", key_func=by_address,
-                                 exempt_when=_not_post)
+                                 exempt_when=_not_post, deduct_when=_deduct_when("REGISTER"))
 
 
 _password = limiter.shared_limit(lambda: figure("PASSWORD"), scope="password", key_func=by_account,
-                                 exempt_when=_not_post, override_defaults=False)
+                                 exempt_when=_not_post, override_defaults=False,
+                                 deduct_when=_deduct_when("PASSWORD"))
 
 
 def password_limit(view):
@@ -160,7 +185,7 @@ def _api_figure() -> str:
 
 def api_limit(blueprint):
     """One budget for all calls to ``blueprint`` (the API) of an account or address."""
-    limiter.shared_limit(_api_figure, scope="api", key_func=by_account)(blueprint)
+    limiter.shared_limit(_api_figure, scope="api", key_func=by_account, deduct_when=_deduct_when("API"))(blueprint)
     return blueprint
 
 
@@ -171,9 +196,7 @@ def _retry_after_at_least_one_second(response):
     if response.status_code == 429:
         value = response.headers.get("Retry-After", "")
         if not value.isdigit() or int(value) < 1:
-            limit = limiter.current_limit
-            wait = math.ceil(limit.reset_at - time.time()) if limit else 1
-            response.headers["Retry-After"] = str(max(wait, 1))
+            response.headers["Retry-After"] = str(retry_after_seconds())
     return response
 
 
