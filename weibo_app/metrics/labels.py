@@ -71,6 +71,7 @@ SHORT_LABELS = {
     "visited": _pl("列名", "回访"),
     "days_since_last_post": _pl("列名", "未发布天数"),
     "due_soon": _pl("列名", "今日到期"),
+    "responsiveness_index": _pl("列名", "响应指数"),
 }
 
 
