@@ -12,6 +12,7 @@ import pytest
 
 from weibo_app.core.clock import local_today
 from weibo_app.dashboard.table import COLUMNS, COOKIE, DEFAULT_COLUMNS
+from weibo_app.departments.operations import get_department
 from weibo_app.metrics.labels import figure_timing
 from weibo_app.metrics.queries import FIELDS
 from weibo_app.models import Role
@@ -170,3 +171,8 @@ def test_the_export_keeps_every_figure_whatever_is_chosen(client, county):
     header, *body = list(csv.reader(io.StringIO(resp.get_data().decode("utf-8")[1:])))
     assert len(header) == 2 + len(FIELDS) and "阅读" in header and "待回复" in header
     assert [row[0] for row in body] == ["county", "jiaoyu", "town", "village", "quiet"]  # tree order, as before
+
+
+def test_a_township_supervisors_total_is_their_township(client, make, login, county):
+    login(make.user(Role.SUPERVISOR, department=get_department("town")))
+    assert _row_slugs(_page(client, sort="threads", dir="asc")) == ["total:town", "village"]
