@@ -96,3 +96,12 @@ def test_a_waiting_flash_or_a_remember_cookie_skips_the_cache(app, client, make)
     assert "已退出登录" not in client.get("/").get_data(as_text=True)  # shown once, and not stored
     client.set_cookie("remember_token", "1:0|not-checked-here", domain="localhost")
     assert "X-Page-Cache" not in client.get("/").headers
+
+
+def test_the_scoreboard_ranking_choice_is_part_of_the_cache_key(app, client, make):
+    make.department()
+    assert client.get("/scoreboard").headers["X-Page-Cache"] == "miss"
+    by_index = client.get("/scoreboard?rank=index")
+    assert by_index.headers["X-Page-Cache"] == "miss"
+    assert "按响应指数从高到低排列" in by_index.get_data(as_text=True)
+    assert client.get("/scoreboard?rank=index").headers["X-Page-Cache"] == "hit"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, current_app, make_response, render_template, request
 from flask_login import current_user, login_required
 
 from ..access.scope import oversees, oversight_of
@@ -14,7 +14,7 @@ from ..core.pagecache import cached_page
 from ..core.settings import get_setting
 from ..departments.operations import get_department
 from ..disclosure.queries import dashboard_figures as request_figures
-from ..metrics.labels import FIGURE_LABELS
+from ..metrics.labels import FIGURE_LABELS, short_label
 from ..metrics.queries import compute_metrics, index_formula, parse_channel
 from ..metrics.rows import FIGURES, THREAD_FIGURES, rows_behind
 from ..metrics.trends import bar_class, weekly_trends
@@ -22,7 +22,8 @@ from ..models import Department
 from ..supervision import queries as notices
 from .charts import chart_data
 from .period import parse_period
-from .queries import awaiting_per_post
+from .queries import awaiting_per_post, roll_up_departments
+from .table import COLUMNS, COOKIE, DEFAULT_COLUMNS, grouped, parse_columns, parse_sort, sort_rows, split_roll_up
 
 bp = Blueprint("dashboard", __name__)
 LIST_LIMIT = 20  # rows in each list on the dashboard; "查看全部" leads to the rest
@@ -49,7 +50,11 @@ def index():
     period = parse_period(request.args.get("from"), request.args.get("to"))
     subtree = request.args.get("subtree", "1") == "1"
     channel = parse_channel(request.args.get("channel"))
+    asked = parse_columns(request.args.getlist("cols") if "cols" in request.args else None)
+    columns = asked or parse_columns([request.cookies.get(COOKIE, "")])  # the remembered choice, else the defaults
+    sort, direction = parse_sort(request.args.get("sort"), request.args.get("dir"))
     rows = compute_metrics(period, department_ids=_scope_ids(), subtree=subtree, channel=channel)
+    totals, others = split_roll_up(rows, roll_up_departments([r["department"] for r in rows]) if subtree else set())
     year = local_today().year
     scope = oversight_of(current_user).subtree_root
     overdue = rows_behind("overdue", period, scope, True, limit=LIST_LIMIT)
@@ -57,8 +62,10 @@ def index():
     unanswered = rows_behind("unanswered_posts", period, scope, True, limit=LIST_LIMIT)
     trends = weekly_trends(period.as_of, scope)
     focus = chart_focus(request.args.get("chart_department"))
-    return render_template(
-        "dashboard/index.html", rows=rows, period=period, subtree=subtree, channel=channel,
+    page = render_template(
+        "dashboard/index.html", rows=rows, totals=totals, others=sort_rows(others, sort, direction),
+        columns=columns, column_groups=grouped(columns), column_groups_all=grouped(COLUMNS), default_columns=DEFAULT_COLUMNS,
+        sort=sort, direction=direction, period=period, subtree=subtree, channel=channel,
         uncovered=uncovered_years([year, year + 1]),
         scope=scope, overdue=overdue, due_soon=due_soon, unanswered=unanswered,
         awaiting_counts=awaiting_per_post([p.id for p in unanswered], period),
@@ -69,6 +76,11 @@ def index():
         index_formula=index_formula(), dormant_days=get_setting("DORMANT_DAYS"),
         charts=chart_data(period, rows, scope, focus=focus, channel=channel), chart_focus=focus,
     )
+    response = make_response(page)
+    if asked:  # remembered for the next visit without ``cols``
+        response.set_cookie(COOKIE, ",".join(asked), max_age=365 * 86400, path="/dashboard", httponly=True,
+                            samesite="Lax", secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
+    return response
 
 
 def chart_focus(slug: str | None) -> Department | None:
@@ -99,7 +111,7 @@ def rows_request():
 
 @bp.app_context_processor
 def figure_words():
-    return {"figure_labels": FIGURE_LABELS}
+    return {"figure_labels": FIGURE_LABELS, "short_label": short_label}
 
 
 @bp.get("/dashboard/rows")
@@ -116,7 +128,7 @@ def rows():
 
 
 @bp.get("/scoreboard")
-@cached_page("from", "to")
+@cached_page("from", "to", "rank")
 def scoreboard():
     """Public: every department's reply rate, on-time rate, median first response and index;
     ranked by reply rate, or by the responsiveness index (``rank=index``)."""

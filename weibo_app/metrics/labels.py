@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _pl
 
 FIGURE_LABELS = {
     "threads": _l("留言数"),
@@ -40,3 +41,39 @@ FIGURE_LABELS = {
 
 def figure_label(name: str) -> str:
     return str(FIGURE_LABELS.get(name, name))
+
+
+#: Figures counted as of the data's cut-off moment ("right now"), whenever the threads or posts
+#: came; every other figure counts only what happened in the chosen period.
+NOW_FIGURES = frozenset({
+    "awaiting", "overdue", "due_soon", "unanswered_posts", "followers", "days_since_last_post",
+})
+
+
+def figure_timing(name: str) -> str:
+    """``"now"`` for a figure as of the cut-off moment, ``"period"`` for one about the period."""
+    return "now" if name in NOW_FIGURES else "period"
+
+
+#: Column-header words where the full label is too long for a narrow table column;
+#: the full label stays beside them for screen readers and as the tooltip.
+SHORT_LABELS = {
+    "dismissed": _pl("列名", "无需回复"),
+    "answered": _pl("列名", "已办结"),
+    "median_first_response_hours": _pl("列名", "响应中位数（时）"),
+    "p90_first_response_hours": _pl("列名", "响应90分位（时）"),
+    "awaiting": _pl("列名", "待回复"),
+    "unanswered_posts": _pl("列名", "未回复微博"),
+    "silent_posts": _pl("列名", "只发不回"),
+    "reworked": _pl("列名", "发回重办"),
+    "urged": _pl("列名", "催办"),
+    "transfers": _pl("列名", "转办"),
+    "visited": _pl("列名", "回访"),
+    "days_since_last_post": _pl("列名", "未发布天数"),
+    "due_soon": _pl("列名", "今日到期"),
+    "responsiveness_index": _pl("列名", "响应指数"),
+}
+
+
+def short_label(name: str) -> str:
+    return str(SHORT_LABELS.get(name) or FIGURE_LABELS.get(name, name))
