@@ -23,7 +23,7 @@ FOCUSED = """() => {
     const style = getComputedStyle(e);
     const box = e.getBoundingClientRect();
     return {
-        tag: e.tagName, id: e.id, href: e.getAttribute('href') || '',
+        tag: e.tagName, id: e.id, href: e.getAttribute('href') || '', cls: e.className,
         text: (e.innerText || '').trim().split('\\n')[0],
         label: e.labels && e.labels[0] ? e.labels[0].innerText.trim() : '',
         value: e.value === undefined ? null : e.value,
@@ -125,8 +125,18 @@ def test_resident_logs_in_and_asks_by_keyboard(demo_site, browser):
         page.keyboard.press("ArrowDown")
         assert _focused(page)["choice"] == "投诉"
 
+        # Sent without its text, the form comes back with the errors gathered at its top and
+        # focused; the error's link takes the keyboard to the field.
+        _visibly_focused(_tab_to(page, "提交留言", lambda f: f["text"] == "提交留言", limit=6))
+        page.keyboard.press("Enter")
+        page.wait_for_url(re.compile(r"/d/jiaoyu"))
+        expect(page.locator(".error-summary")).to_be_focused()
+        _visibly_focused(_focused(page))
+        _visibly_focused(_tab_to(page, "the error's link", lambda f: f["text"].startswith("留言内容"), limit=1))
+        page.keyboard.press("Enter")
+        assert _focused(page)["label"].startswith("留言内容")
+
         body = "学校门口的人行横道线已经磨没了，上下学时车辆不减速，请尽快重新施划。"
-        _visibly_focused(_tab_to(page, "留言内容", lambda f: f["label"].startswith("留言内容"), limit=5))
         page.keyboard.type(body)
         _visibly_focused(_tab_to(page, "提交留言", lambda f: f["text"] == "提交留言", limit=3))
         page.keyboard.press("Space")
