@@ -73,6 +73,36 @@ def _walk_main(page, limit: int = 80) -> list[str]:
     raise AssertionError(f"focus did not leave <main> in {limit} presses: {names}")
 
 
+# After each Tab, records what has focus and whether it is drawn (read back in batches).
+# keyup rather than focusin: moving between the parts of a date field fires no focusin.
+RECORD_STOPS = """() => {
+    window.focusStops = [];
+    document.addEventListener('keyup', event => {
+        if (event.key !== 'Tab') return;
+        const e = document.activeElement, style = getComputedStyle(e);
+        window.focusStops.push({
+            name: e.tagName + ' ' + (e.id || e.getAttribute('href') || (e.innerText || '').trim().slice(0, 20)),
+            shown: (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0) || style.boxShadow !== 'none',
+        });
+    });
+}"""
+
+
+def _walk_page(page, limit: int = 150) -> int:
+    """Tab from the top of the page until focus leaves it; every stop must show its focus."""
+    page.evaluate(RECORD_STOPS)
+    for _ in range(0, limit, 10):
+        for _ in range(10):
+            page.keyboard.press("Tab")
+        stops = page.evaluate("window.focusStops")
+        ends = [i for i, stop in enumerate(stops) if stop["name"].startswith("BODY")]
+        if ends:  # past the last stop, focus leaves the page
+            stops = stops[:ends[0]]
+            assert [stop for stop in stops if not stop["shown"]] == [], page.url
+            return len(stops)
+    raise AssertionError(f"focus did not come back round in {limit} presses")
+
+
 def _log_in(page, username: str) -> None:
     """From the login page: Tab to each field, type, Enter."""
     _visibly_focused(_tab_to(page, "用户名", lambda f: f["label"].startswith("用户名")))
@@ -186,3 +216,29 @@ def test_staff_answer_from_the_inbox_by_keyboard(demo_site, browser):
         assert page.url.endswith(link["href"])
     finally:
         context.close()
+
+
+# Pages with forms (date and time fields, file inputs, checkboxes, selects, details), by role.
+FORM_PAGES = {
+    None: ["/auth/register"],
+    "resident01": ["/requests/new"],
+    "jiaoyu_staff": ["/posts/new"],
+    "ducha": ["/dispatch"],
+    "admin": ["/admin/settings"],
+}
+
+
+def test_every_stop_on_the_form_pages_shows_focus(demo_site, browser):
+    base = demo_site
+    for user, paths in FORM_PAGES.items():
+        context = browser.new_context(locale="zh-CN")
+        page = context.new_page()
+        try:
+            if user:
+                page.goto(f"{base}/auth/login")
+                _log_in(page, user)
+            for path in paths:
+                page.goto(f"{base}{path}")
+                assert _walk_page(page, limit=200) > 10, path
+        finally:
+            context.close()
