@@ -18,24 +18,27 @@ pytestmark = pytest.mark.browser
 
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 BLOCKING = ("critical", "serious")
-BUDGET_SECONDS = 180  # the whole module, seeding included (about 100 s on a busy 2-core machine)
+# The whole module, seeding included: about 100 s on this 2-core machine when it is shared
+# (load average 10); the bound is there to catch the list of pages growing out of hand.
+BUDGET_SECONDS = 240
 
-# Placeholders filled from the demo's own links: {post} a published post, {thread} a thread
+# Each role's pages: where its header, forms or permissions differ (the page a role lands on
+# after logging in is checked too, with its flash message). Placeholders filled from the demo's own links: {post} a published post, {thread} a thread
 # on 教育局's message board, {inbox_thread} the first thread in the role's inbox.
 PUBLIC = ["/", "/p/{post}", "/t/{thread}", "/d/jiaoyu", "/d/jiaoyu?tab=board", "/d/jiaoyu/guide",
           "/d/jiaoyu/catalogue", "/search?q=学校", "/scoreboard", "/no-such-page"]
 PAGES = {
     None: [*PUBLIC, "/departments", "/ask", "/auth/login", "/auth/register", "/accessibility"],
-    "resident01": ["/", "/p/{post}", "/t/{thread}", "/d/jiaoyu?tab=board", "/ask", "/search?q=学校",
-                   "/requests/new", "/me/requests", "/me/threads", "/notifications", "/no-such-page"],
+    "resident01": ["/", "/p/{post}", "/t/{thread}", "/d/jiaoyu?tab=board", "/ask",
+                   "/requests/new", "/me/requests", "/me/threads", "/notifications"],
     "jiaoyu_staff": ["/", "/p/{post}", "/inbox", "/t/{inbox_thread}", "/review", "/posts/new",
                      "/notifications", "/d/jiaoyu/requests", "/d/jiaoyu?tab=board"],
     "jiaoyu_review": ["/", "/review", "/review/{review_post}", "/inbox", "/t/{thread}", "/notifications"],
     "jiaoyu_head": ["/", "/inbox", "/t/{inbox_thread}", "/review", "/d/jiaoyu", "/notifications"],
     "ducha": ["/", "/dashboard", "/dashboard/rows?figure=threads&department=county", "/dispatch",
-              "/scoreboard", "/admin/moderation", "/admin/audit", "/t/{thread}", "/notifications"],
-    "admin": ["/admin/", "/admin/settings", "/admin/site", "/admin/audit", "/admin/users", "/dashboard",
-              "/search?q=学校", "/no-such-page"],
+              "/admin/moderation", "/admin/audit", "/t/{thread}", "/notifications"],
+    "admin": ["/", "/admin/", "/admin/settings", "/admin/site", "/admin/audit", "/admin/users", "/dashboard",
+              "/no-such-page"],
 }
 
 
@@ -125,15 +128,18 @@ def test_no_critical_or_serious_violation(user, demo_site, browser, samples, sta
     try:
         if user:
             _login(page, base, user)
-        ids = dict(samples)
+        ids, landing = dict(samples), None
         if user:
-            _check(page, "/ (just logged in)", problems, moderate, user)  # with its flash message
+            landing = page.url.removeprefix(base)
+            _check(page, f"{landing} (just logged in)", problems, moderate, user)
         if any("{inbox_thread}" in p for p in PAGES[user]):
             ids["inbox_thread"] = _first_id(page, f"{base}/inbox", "/t/")
         if any("{review_post}" in p for p in PAGES[user]):
             ids["review_post"] = _first_id(page, f"{base}/review", "/review/")
         for path in PAGES[user]:
             path = path.format(**ids)
+            if path == landing:
+                continue
             response = page.goto(f"{base}{path}")
             expected = 404 if path == "/no-such-page" else 200
             assert response is not None and response.status == expected, (user, path, response and response.status)
