@@ -18,15 +18,19 @@
       return;
     }
     block.hidden = false;
+    // Focus stays on the list: from the keyboard, each arrow key is a "change", and moving
+    // focus away on the first one would leave no way to look through the others. Tab goes on
+    // to the answer box. A template only replaces an empty box or one still holding the last
+    // template untouched, so browsing the list never wipes out what staff have written.
+    var inserted = null;
     select.addEventListener("change", function () {
       var option = select.options[select.selectedIndex];
       var text = option && option.getAttribute("data-text");
-      if (!text) {
+      if (!text || (target.value.trim() !== "" && target.value !== inserted)) {
         return;
       }
-      target.value = text;
+      target.value = inserted = text;
       target.dispatchEvent(new Event("input", { bubbles: true }));
-      target.focus();
     });
   }
 

@@ -10,8 +10,11 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+from functools import partial
+from unittest.mock import patch
 
 import pytest
+from werkzeug.security import generate_password_hash
 from werkzeug.serving import make_server
 
 from weibo_app import create_app
@@ -39,6 +42,40 @@ def live_app(tmp_path):
     thread.start()
     app.config["LIVE_URL"] = f"http://127.0.0.1:{server.server_port}"
     yield app
+    server.shutdown()
+    thread.join(timeout=5)
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def demo_site(tmp_path_factory):
+    """The app on loopback with the demo county seeded once for a whole module of tests.
+
+    For tests that read the demo's pages under every role (seeding takes seconds, so
+    once per module rather than once per test). Its ~50 accounts get quick password
+    hashes, as other tests do: the slow default hash is not what these tests are about.
+    Yields the base URL.
+    """
+    from weibo_app.demo import seed_demo
+    from weibo_app.models import user as user_model
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    app = create_app({
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+        "SECRET_KEY": "browser-test",
+        "RATELIMIT_ENABLED": False,
+    })
+    quick = partial(generate_password_hash, method="pbkdf2:sha256:1000")
+    with app.app_context(), patch.object(user_model, "generate_password_hash", quick):
+        db.create_all()
+        seed_demo(days=20)
+        db.session.commit()
+        db.session.remove()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=5)
     with app.app_context():

@@ -22,6 +22,7 @@ def test_staff_insert_a_template_edit_and_send(live_app, browser):
         head = make.staff(dept, Role.DEPT_HEAD)
         clerk = make.staff(dept)
         create_template(head, dept, "已受理", "{姓名}您好，您的第{编号}号留言已收悉，{部门}正在办理。")
+        create_template(head, dept, "已办结", "{姓名}您好，您反映的问题已办结。")
         db.session.commit()
         resident = make.user(username="resident2")
         resident.display_name = "李小龙"
@@ -40,7 +41,23 @@ def test_staff_insert_a_template_edit_and_send(live_app, browser):
         box = page.locator("#reply-body")
         expected = f"李**您好，您的第{thread_id}号留言已收悉，水务局正在办理。"
         assert box.input_value() == expected
-        box.fill(expected + "预计三日内答复。")
+
+        # From the keyboard each arrow key is a change: focus stays on the list, an untouched
+        # template gives way to the next one, and words staff have added are never replaced.
+        picker = page.get_by_label("插入常用回复")
+        titles = picker.locator("option").all_inner_texts()
+        there, back = ("ArrowDown", "ArrowUp") if titles.index("已办结") > titles.index("已受理") else ("ArrowUp", "ArrowDown")
+        picker.focus()
+        page.keyboard.press(there)
+        assert box.input_value() == "李**您好，您反映的问题已办结。"
+        assert page.evaluate("document.activeElement.id") == "reply-template"
+        page.keyboard.press(back)
+        assert box.input_value() == expected
+        box.press("End")
+        box.press_sequentially("预计三日内答复。")
+        picker.focus()
+        page.keyboard.press(there)
+        assert box.input_value() == expected + "预计三日内答复。"
         page.get_by_role("button", name="发布官方回复").click()
         page.wait_for_load_state()
         assert "预计三日内答复" in page.locator(".reply-official").first.inner_text()
