@@ -11,7 +11,7 @@ from ..access.viewer import current_viewer
 from ..core.exceptions import NotFound
 from ..core.extensions import db
 from ..core.pagination import Page, keyset_desc, page_of
-from ..models import Reply, Thread, ThreadState
+from ..models import Post, Reply, Thread, ThreadState
 
 
 def _with_replies(stmt: sa.Select) -> sa.Select:
@@ -74,7 +74,8 @@ def inbox(
     """
     stmt = (
         sa.select(Thread)
-        .options(joinedload(Thread.author), joinedload(Thread.post), joinedload(Thread.handler))
+        # The list links to the post, nothing more of it: its id alone, not its text.
+        .options(joinedload(Thread.author), joinedload(Thread.post).load_only(Post.id), joinedload(Thread.handler))
         .where(Thread.department_id == department_id, Thread.state == ThreadState.AWAITING)
     )
     if handler_id is not None:
