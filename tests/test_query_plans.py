@@ -198,3 +198,18 @@ def test_the_rewritten_list_is_the_same_list(app, volume):
         if cursor is None:
             break
     assert paged == expected
+
+
+def test_the_inbox_page_counts_its_awaiting_threads_once(app, make, client, login, count_queries):
+    """The header's badge takes the inbox's own count: 40,000 awaiting threads are counted once a page."""
+    dept = make.department()
+    staff = make.staff(dept)
+    for n in range(3):
+        make.thread(department=dept, body=f"待回复{n}")
+    login(staff)
+    client.get("/inbox")
+    with count_queries() as counter:
+        page = client.get("/inbox").get_data(as_text=True)
+    counts = [s for s in counter.statements if "count(" in s and "FROM threads" in s and "threads.state" in s]
+    assert len(counts) == 1, counts
+    assert '<span class="nav-count" aria-hidden="true">3</span>' in page  # the badge still shows it

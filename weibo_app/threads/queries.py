@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask import g, has_request_context
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -98,11 +99,21 @@ def inbox_totals(department_id: int, now, soon_until=None) -> tuple[int, int] | 
         sa.select(*cols).select_from(Thread)
         .where(Thread.department_id == department_id, Thread.state == ThreadState.AWAITING)
     ).one()
+    _remember_awaiting(department_id, row[0])
     return tuple(row)
+
+
+def _remember_awaiting(department_id: int, count: int) -> None:
+    """The inbox counted its department's awaiting threads: the header's badge reuses the
+    number in this request instead of counting them all again."""
+    if has_request_context():
+        g.setdefault("awaiting_counts", {})[department_id] = count
 
 
 def awaiting_count(department_id: int) -> int:
     """How many of a department's threads await an answer (the inbox badge)."""
+    if has_request_context() and department_id in g.get("awaiting_counts", {}):
+        return g.awaiting_counts[department_id]
     return db.session.scalar(
         sa.select(sa.func.count()).select_from(Thread)
         .where(Thread.department_id == department_id, Thread.state == ThreadState.AWAITING)
