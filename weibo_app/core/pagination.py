@@ -60,7 +60,9 @@ def keyset_desc(stmt: sa.Select, time_col: Any, id_col: Any, cursor: str | None,
     after = decode_cursor(cursor)
     if after is not None:
         moment, row_id = after
-        stmt = stmt.where(sa.or_(time_col < moment, sa.and_(time_col == moment, id_col < row_id)))
+        # The first term is implied by the second; it is the range an index on (time, id) seeks to.
+        stmt = stmt.where(time_col <= moment,
+                          sa.or_(time_col < moment, sa.and_(time_col == moment, id_col < row_id)))
     return stmt.order_by(time_col.desc(), id_col.desc()).limit(limit + 1)
 
 

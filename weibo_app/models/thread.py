@@ -60,7 +60,9 @@ class Rating(StrEnum):
 class Thread(db.Model):
     __tablename__ = "threads"
     __table_args__ = (
-        sa.Index("ix_threads_inbox", "department_id", "state", "due_at"),
+        # The inbox: a department's awaiting threads by due time, ties by id (PostgreSQL's index
+        # has no implicit row id to order them by), and its counts read from the index alone.
+        sa.Index("ix_threads_inbox", "department_id", "state", "due_at", "id"),
         sa.Index("ix_threads_dept_opened", "department_id", "opened_at"),
         # An integration's reference names one thread per department (idempotent recording).
         sa.UniqueConstraint("department_id", "external_ref", name="uq_threads_department_external_ref"),

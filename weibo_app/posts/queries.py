@@ -90,7 +90,9 @@ def timeline(
     pinned: list[Post] = []
     if pins:
         if pins == "timeline":
-            is_pinned = Post.timeline_pinned_until > now
+            # As a set of ids, so the planners start from the few pinned posts (their index)
+            # rather than walk the whole list newest first looking for them.
+            is_pinned = Post.id.in_(sa.select(Post.id).where(Post.timeline_pinned_until > now))
             not_pinned = sa.or_(Post.timeline_pinned_until.is_(None), Post.timeline_pinned_until <= now)
         else:
             is_pinned, not_pinned = Post.dept_pinned_at.is_not(None), Post.dept_pinned_at.is_(None)
