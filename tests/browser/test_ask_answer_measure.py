@@ -26,10 +26,8 @@ def _login(page, base: str, username: str) -> None:
 def _reply_rate(page, base: str, department_name: str) -> str:
     """The reply-rate cell of the department's row on /dashboard."""
     page.goto(f"{base}/dashboard")
-    headers = [h.strip() for h in page.locator("table.metrics-table thead th").all_inner_texts()]
-    column = headers.index("回复率")
     row = page.locator("table.metrics-table tbody tr", has=page.locator("th", has_text=department_name))
-    return row.locator("th, td").nth(column).inner_text().strip()
+    return row.locator('td[data-figure="reply_rate"]').inner_text().strip()
 
 
 def test_resident_asks_staff_answers_reply_rate_moves(live_app, browser):
