@@ -384,16 +384,26 @@ def test_api_inbox_lists_awaiting_threads_overdue_first_with_design_fields(world
     assert rows[0]["state"] == "awaiting" and rows[0]["post_id"] == world.post.id
 
 
-def test_inbox_totals_count_everything_even_when_the_list_is_cut(world, make, client, login, monkeypatch):
+def test_inbox_totals_count_everything_and_the_list_goes_on_page_by_page(world, make, client, login, monkeypatch):
+    import re
+
     from weibo_app.threads import queries
 
     with time_machine.travel(MON, tick=False):
-        for _ in range(3):
-            make.thread(author=world.resident, post=world.post)
-    real_inbox = queries.inbox
-    monkeypatch.setattr(queries, "inbox", lambda dept_id, **kw: real_inbox(dept_id, **{**kw, "limit": 2}))
+        made = [make.thread(author=world.resident, post=world.post).id for _ in range(5)]
+    monkeypatch.setattr(queries, "INBOX_PAGE", 2)
+    seen, url = [], "/inbox"
     with time_machine.travel(MON + timedelta(days=10), tick=False):
         login(world.staff_a)
-        page = client.get("/inbox").get_data(as_text=True)
-    assert "共 3 条待回复" in page and "其中 3 条超期" in page
-    assert "最早到期的 2 条" in page
+        for _ in range(4):
+            page = client.get(url).get_data(as_text=True)
+            assert "共 5 条待回复" in page and "其中 5 条超期" in page
+            seen.append(list(dict.fromkeys(int(n) for n in re.findall(r'href="/t/(\d+)"', page))))
+            nxt = re.search(r'rel="next" href="([^"]+)"', page)
+            if not nxt:
+                break
+            url = nxt.group(1).replace("&amp;", "&")
+        assert client.get("/inbox?cursor=not-a-cursor").status_code == 400
+    # Same due time for all five: the id breaks the tie; every thread once, in order, over three pages.
+    assert [len(ids) for ids in seen] == [2, 2, 1]
+    assert [i for ids in seen for i in ids] == sorted(made)

@@ -66,6 +66,17 @@ def keyset_desc(stmt: sa.Select, time_col: Any, id_col: Any, cursor: str | None,
     return stmt.order_by(time_col.desc(), id_col.desc()).limit(limit + 1)
 
 
+def keyset_asc(stmt: sa.Select, time_col: Any, id_col: Any, cursor: str | None, limit: int) -> sa.Select:
+    """Earliest first (e.g. by due time), starting after ``cursor``; fetches one extra row to know if more follow."""
+    after = decode_cursor(cursor)
+    if after is not None:
+        moment, row_id = after
+        # The first term is implied by the second; it is the range an index on (time, id) seeks to.
+        stmt = stmt.where(time_col >= moment,
+                          sa.or_(time_col > moment, sa.and_(time_col == moment, id_col > row_id)))
+    return stmt.order_by(time_col, id_col).limit(limit + 1)
+
+
 def page_of(rows: list[T], limit: int, key) -> Page[T]:
     """Cut the extra row off and make the cursor for the next page."""
     if len(rows) > limit:

@@ -11,7 +11,7 @@ from ..access.read import shown_threads_clause, shows
 from ..access.viewer import current_viewer
 from ..core.exceptions import NotFound
 from ..core.extensions import db
-from ..core.pagination import Page, keyset_desc, page_of
+from ..core.pagination import Page, keyset_asc, keyset_desc, page_of
 from ..models import Post, Reply, Thread, ThreadState
 
 
@@ -64,15 +64,12 @@ def threads_of_author(author_id: int, cursor: str | None, limit: int) -> Page[Th
     return page_of(rows, limit, lambda t: (t.opened_at, t.id))
 
 
-def inbox(
-    department_id: int, limit: int = 200, *, handler_id: int | None = None, due: str | None = None,
-    now=None, soon_until=None,
-) -> list[Thread]:
-    """Awaiting threads of a department: overdue first, then by due time.
+#: Rows on one page of /inbox; the rest follow page by page, in the same order.
+INBOX_PAGE = 50
 
-    ``handler_id`` keeps one handler's (我承办的); ``due`` "soon" (黄灯: due by ``soon_until``,
-    not yet overdue) or "overdue" (红灯, past due at ``now``).
-    """
+
+def _inbox_query(department_id: int, handler_id: int | None, due: str | None, now, soon_until) -> sa.Select:
+    """Awaiting threads of a department, with the filters of the inbox (unordered)."""
     stmt = (
         sa.select(Thread)
         # The list links to the post, nothing more of it: its id alone, not its text.
@@ -85,7 +82,31 @@ def inbox(
         stmt = stmt.where(Thread.due_at < now)
     elif due == "soon":
         stmt = stmt.where(Thread.due_at >= now, Thread.due_at <= soon_until)
+    return stmt
+
+
+def inbox(
+    department_id: int, limit: int = 200, *, handler_id: int | None = None, due: str | None = None,
+    now=None, soon_until=None,
+) -> list[Thread]:
+    """Awaiting threads of a department: overdue first, then by due time.
+
+    ``handler_id`` keeps one handler's (我承办的); ``due`` "soon" (黄灯: due by ``soon_until``,
+    not yet overdue) or "overdue" (红灯, past due at ``now``).
+    """
+    stmt = _inbox_query(department_id, handler_id, due, now, soon_until)
     return list(db.session.scalars(stmt.order_by(Thread.due_at, Thread.id).limit(limit)))
+
+
+def inbox_page(
+    department_id: int, cursor: str | None, limit: int | None = None, *, handler_id: int | None = None,
+    due: str | None = None, now=None, soon_until=None,
+) -> Page[Thread]:
+    """One page of ``inbox``, in the same order (earliest due first), continuing after ``cursor``."""
+    limit = limit or INBOX_PAGE
+    stmt = _inbox_query(department_id, handler_id, due, now, soon_until)
+    rows = list(db.session.scalars(keyset_asc(stmt, Thread.due_at, Thread.id, cursor, limit)))
+    return page_of(rows, limit, lambda t: (t.due_at, t.id))
 
 
 def inbox_totals(department_id: int, now, soon_until=None) -> tuple[int, int] | tuple[int, int, int]:

@@ -158,11 +158,11 @@ def inbox():
         if handler is None:
             abort(404)
     due = request.args.get("due") if request.args.get("due") in ("soon", "overdue") else None
-    threads = queries.inbox(current_user.department_id, handler_id=handler.id if handler else None,
-                            due=due, now=now, soon_until=soon)
+    page = queries.inbox_page(current_user.department_id, request.args.get("cursor"),
+                              handler_id=handler.id if handler else None, due=due, now=now, soon_until=soon)
     awaiting, overdue, due_soon = queries.inbox_totals(current_user.department_id, now, soon)
     notices = department_notices(current_user.department_id)
-    return render_template("threads/inbox.html", threads=threads, notices=notices, now=now, soon=soon,
+    return render_template("threads/inbox.html", threads=page.items, page=page, page_size=queries.INBOX_PAGE, notices=notices, now=now, soon=soon,
                            awaiting=awaiting, overdue=overdue, due_soon=due_soon, staff=staff,
                            handler=handler, due=due, filtered=bool(handler or due))
 
