@@ -171,7 +171,7 @@ def unit(value: str) -> float:
 
 
 def wrk(port: int, path: str, headers: list[str], duration: int) -> dict:
-    cmd = ["wrk", "-t2", "-c16", f"-d{duration}s", "--latency", "--timeout", "10s", "-H", f"User-Agent: {UA}"]
+    cmd = ["wrk", "-t2", "-c16", f"-d{duration}s", "--latency", "--timeout", "60s", "-H", f"User-Agent: {UA}"]
     for h in headers:
         cmd += ["-H", h]
     out = subprocess.run([*cmd, f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True,
