@@ -259,7 +259,7 @@ def report(results, sizes, ceilings, floors, servers, args) -> None:
           f"{POSTS:,} posts, {THREADS:,} threads; page cache off")
     print(f"ceiling (1 KB string): {med(ceilings):,.0f} rps   floor (20 newest of 20,000, Jinja): "
           f"{med(floors):,.0f} rps   floor/ceiling {med(floors) / med(ceilings):.3f}")
-    print("| page | rps | share of the floor | share of the ceiling | p50 ms | p99 ms | non-2xx | KB |")
+    print("| page | rps | share of the floor | share of the ceiling | p50 ms | p99 ms | non-2xx + timeouts | KB |")
     print("|---|---|---|---|---|---|---|---|")
     valid = True
     for label, runs in results.items():
