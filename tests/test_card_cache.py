@@ -101,3 +101,25 @@ def test_off_renders_the_same_card(app, client, card):
     app.config["FRAGMENT_CACHE_ENTRIES"] = 0
     app.extensions["fragment_cache"].max_entries = 0
     assert page(client) == cached
+
+
+def test_workers_share_fragments_through_redis_and_survive_its_loss(tmp_path):
+    import redis
+
+    from weibo_app.core.fragments import FragmentCache
+
+    from .redis_server import RedisServer
+
+    server = RedisServer(tmp_path).start()
+    try:
+        client = redis.Redis.from_url(server.url, socket_connect_timeout=0.2, socket_timeout=0.2)
+        first, second = FragmentCache(10, client), FragmentCache(10, client)  # two workers
+        first.put("k1", "<p>卡片</p>")
+        assert second.get("k1") == "<p>卡片</p>"
+        assert second.get("k2") is None
+    finally:
+        server.stop()
+    assert second.get("k1") == "<p>卡片</p>"  # kept in the worker's memory
+    assert second.get("k3") is None  # Redis gone: a miss, not an error
+    second.put("k3", "<p>x</p>")
+    assert second.get("k3") == "<p>x</p>"
