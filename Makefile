@@ -9,7 +9,7 @@ export FLASK_APP := weibo_app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-dev translations lint clean
+.PHONY: run test install install-dev translations lint clean bench bench-scale wrk
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,16 @@ messages: install-dev
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o messages.pot .
 	$(BIN)/pybabel update -i messages.pot -d weibo_app/translations
 	rm messages.pot
+
+# Benchmarks (docs/performance.md). BENCH_ARGS, e.g. "--duration 5", go to bench/run.py.
+wrk:
+	@command -v wrk >/dev/null || { if [ "$$(id -u)" = 0 ]; then apt-get install -y wrk; else sudo apt-get install -y wrk; fi; }
+
+bench: install-dev wrk
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+bench-scale: install-dev
+	$(BIN)/python -m bench.scale $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -183,9 +183,14 @@ def configure_errors(app: Flask) -> None:
 
 
 def configure_page_cache(app: Flask) -> None:
+    from .core import fragments
     from .core.pagecache import register
+    from .posts.cards import card_main, card_urls
 
     register(app)
+    fragments.register(app)
+    app.add_template_global(card_main, "post_card_main")
+    app.add_template_global(card_urls, "card_urls")
 
 
 def configure_cli(app: Flask) -> None:

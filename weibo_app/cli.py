@@ -87,6 +87,38 @@ def register(app: Flask) -> None:
         for role, username, password in DEMO_LOGINS:
             click.echo(f"  {role:<11} {username} / {password}")
 
+    @app.cli.command("seed-volume")
+    @click.option("--posts", default=20_000, show_default=True, type=click.IntRange(0))
+    @click.option("--threads", default=100_000, show_default=True, type=click.IntRange(0))
+    @click.option("--departments", default=60, show_default=True, type=click.IntRange(2, 200))
+    @click.option("--days", default=365, show_default=True, type=click.IntRange(1, 3660))
+    @click.option("--force", is_flag=True, help="seed even though the database holds real accounts")
+    def seed_volume_cmd(posts: int, threads: int, departments: int, days: int, force: bool) -> None:
+        """Bulk-load a county's year for benchmarks: posts, threads and answers over a department tree.
+
+        Meant for a scratch database: it refuses one that holds accounts it (or seed-demo) did not make.
+        """
+        from .demo_volume import VolumeRefused, seed_volume
+
+        try:
+            made = seed_volume(posts, threads, departments, days, force=force, echo=click.echo)
+        except VolumeRefused as refused:
+            db.session.rollback()
+            shown = ", ".join(refused.usernames) + (", ..." if refused.total > len(refused.usernames) else "")
+            raise click.ClickException(
+                f"refusing to seed: this database already holds {refused.total} real user(s) ({shown}). "
+                "The volume adds accounts with a published password and invented threads. "
+                "Use a scratch database, or pass --force to seed it anyway."
+            ) from None
+        except ServiceError as err:
+            _fail(err)
+        if made is None:
+            click.echo("volume data already present; nothing added")
+            return
+        click.echo(f"volume loaded: {made['departments']} departments, {made['posts']} posts, "
+                   f"{made['threads']} threads (long inbox: {made['backlog_department']}); "
+                   "logins vol_admin, vol_ducha, vol_staff01, vol_resident0001 / demo-pass-2026")
+
     @app.cli.command("close-quiet-threads")
     def close_quiet_cmd() -> None:
         """Close answered threads that stayed quiet for the auto-close period (cron)."""

@@ -90,6 +90,13 @@ def can_read(viewer: User | None, item: Any, now: datetime | None = None) -> boo
     return _open(item) and can_read(viewer, item.thread, now)
 
 
+def reads_alike(item: Post, now: datetime | None = None) -> bool:
+    """Every viewer reads this post the same way: public, not hidden, not held (no insider
+    sees more, ``body_html_for`` gives everyone ``body_html``). Only such a post's text may
+    be shared between viewers (the card cache, posts/cards.py)."""
+    return item.hidden_at is None and item.is_public(now or utcnow())
+
+
 def leaves_trace(viewer: User | None, item: Item, now: datetime | None = None) -> bool:
     """Unreadable, yet listed as a notice: withdrawn posts, and hidden items in a shown place."""
     if can_read(viewer, item, now):

@@ -1,0 +1,107 @@
+"""Rendered fragments (post cards' viewer-independent part), cached by content.
+
+A fragment's key is a digest of everything that goes into it (the row's shown fields, the
+language, the text size, the rendering options): a write that changes what the fragment
+shows changes its key, so no entry is ever stale and nothing needs invalidating; an entry
+no longer asked for just ages out of the LRU. Only what reads the same for every viewer
+may be cached here: callers keep viewer-specific parts (controls, counts) outside.
+
+Entries live in a per-process LRU; with ``REDIS_URL`` also in Redis (shared by every
+worker, ``FRAGMENT_CACHE_SECONDS`` to live). Redis failing or slow only means a miss.
+``FRAGMENT_CACHE_ENTRIES = 0`` turns the cache off.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+
+from flask import Flask, current_app
+from markupsafe import Markup
+
+log = logging.getLogger(__name__)
+PREFIX = "weibo:frag:"
+
+
+class FragmentCache:
+    """A bounded, thread-safe LRU of rendered fragments, optionally backed by Redis."""
+
+    def __init__(self, max_entries: int, redis=None, seconds: int = 86_400):
+        self.max_entries = max_entries
+        self.redis = redis
+        self.seconds = seconds
+        self._entries: OrderedDict[str, str] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, key: str) -> str | None:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+                return found
+        if self.redis is not None:
+            try:
+                raw = self.redis.get(PREFIX + key)
+            except Exception as err:  # noqa: BLE001 - any Redis failure is a miss
+                log.warning("fragment cache: Redis read failed (%s)", type(err).__name__)
+                return None
+            if raw is not None:
+                found = raw.decode()
+                self._remember(key, found)
+                return found
+        return None
+
+    def put(self, key: str, html: str) -> None:
+        self._remember(key, html)
+        if self.redis is not None:
+            try:
+                self.redis.set(PREFIX + key, html.encode(), ex=self.seconds)
+            except Exception as err:  # noqa: BLE001 - the memory entry still serves this worker
+                log.warning("fragment cache: Redis write failed (%s)", type(err).__name__)
+
+    def _remember(self, key: str, html: str) -> None:
+        with self._lock:
+            self._entries[key] = html
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+def digest(*parts) -> str:
+    """A stable key for ``parts`` (the same in every process, for Redis)."""
+    return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+
+
+def cached_fragment(parts: tuple, render: Callable[[], str]) -> Markup:
+    """The fragment keyed by ``parts`` (everything it depends on), rendered on a miss."""
+    cache: FragmentCache | None = current_app.extensions.get("fragment_cache")
+    if cache is None or cache.max_entries <= 0:
+        return Markup(render())  # noqa: S704 - ``render`` returns a rendered, escaped template
+    key = digest(*parts)
+    html = cache.get(key)
+    if html is None:
+        html = str(render())
+        cache.put(key, html)
+    return Markup(html)  # noqa: S704 - a rendered, escaped template from this cache
+
+
+def register(app: Flask) -> None:
+    app.config.setdefault("FRAGMENT_CACHE_ENTRIES", 4096)
+    app.config.setdefault("FRAGMENT_CACHE_SECONDS", 86_400)
+    redis = None
+    if app.config.get("REDIS_URL") and int(app.config["FRAGMENT_CACHE_ENTRIES"]) > 0:
+        import redis as redis_lib
+
+        redis = redis_lib.Redis.from_url(app.config["REDIS_URL"], socket_connect_timeout=0.2, socket_timeout=0.2)
+    app.extensions["fragment_cache"] = FragmentCache(int(app.config["FRAGMENT_CACHE_ENTRIES"]), redis,
+                                                     int(app.config["FRAGMENT_CACHE_SECONDS"]))
