@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+import sqlalchemy as sa
 from flask import Flask
 from flask_migrate import upgrade
 
@@ -127,6 +128,17 @@ def register(app: Flask) -> None:
         n = close_quiet_threads()
         db.session.commit()
         click.echo(f"{n} threads closed")
+
+    @app.cli.command("analyze")
+    def analyze_cmd() -> None:
+        """Refresh the database planner's statistics (nightly, cron).
+
+        SQLite only walks the listed-posts index newest first once it has statistics; a
+        database that grew by itself has none until this runs.
+        """
+        db.session.execute(sa.text("ANALYZE"))
+        db.session.commit()
+        click.echo("statistics refreshed")
 
     @app.cli.command("send-digests")
     def send_digests_cmd() -> None:

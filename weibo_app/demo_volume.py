@@ -123,6 +123,10 @@ def seed_volume(posts: int = 20_000, threads: int = 100_000, departments: int = 
                          start, now, say)
     _fix_sequences()
     db.session.commit()
+    # Planner statistics for the new volume: without them SQLite does not know the listed-posts
+    # index is the short way to the newest posts (PostgreSQL's autovacuum would get there later).
+    db.session.execute(sa.text("ANALYZE"))
+    db.session.commit()
     return {"departments": len(depts), "posts": posts, "threads": n_threads,
             "backlog_department": depts[backlog].slug}
 
