@@ -311,3 +311,13 @@ def test_a_failure_after_the_files_were_written_leaves_no_file(client, w, stored
     resp = api_answer(client, w, number, [("a.pdf", PDF), ("b.docx", DOCX)])
     assert resp.status_code == 500
     nothing_saved(number, stored)
+
+
+def test_only_a_caller_with_a_token_may_send_a_body_over_the_site_wide_limit(client, w, app):
+    number = file_request(client, w)
+    boundary, body = encode_multipart(MultiDict([
+        ("outcome", "public"), ("body", "x"),
+        ("files", FileStorage(io.BytesIO(PDF + b"0" * app.config["MAX_CONTENT_LENGTH"]), filename="a.pdf"))]))
+    resp = client.post(f"/api/v1/requests/{number}/answer", data=body,
+                       content_type=f"multipart/form-data; boundary={boundary}")
+    assert resp.status_code == 413

@@ -97,7 +97,7 @@ def clean_name(raw: str | None) -> tuple[str, str]:
     none of the characters file systems refuse, at most ``NAME_MAX`` characters."""
     name = unicodedata.normalize("NFC", raw or "").replace("\\", "/").rsplit("/", 1)[-1]
     name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C" and ch not in '<>:"|?*')
-    name = " ".join(name.split()).strip(" .")
+    name = " ".join(name.split()).rstrip(" .")
     stem, dot, ext = name.rpartition(".")
     if not dot:
         stem, ext = name, ""

@@ -35,7 +35,18 @@ from .rules import can_extend, can_handle, can_record_appeal
 bp = Blueprint("disclosure", __name__)
 #: The answer forms (page and API) take files: their bodies may be as large as the files allowed.
 ANSWER_ENDPOINTS = frozenset({"disclosure.answer", "api.answer"})
-bp.app_url_value_preprocessor(lambda endpoint, values: attachments.allow_attachment_uploads(endpoint, ANSWER_ENDPOINTS))
+
+
+@bp.app_url_value_preprocessor
+def _answer_body_limit(endpoint: str | None, values) -> None:
+    """Only staff signed in (page) or a caller with a token (API) may send an answer's files."""
+    if endpoint == "disclosure.answer" and not (current_user.is_authenticated and current_user.is_staff):
+        return
+    if endpoint == "api.answer" and "Authorization" not in request.headers:
+        return
+    attachments.allow_attachment_uploads(endpoint, ANSWER_ENDPOINTS)
+
+
 bp.add_app_template_global(attachments.type_label, "file_type_label")
 bp.add_app_template_global(attachments.size_label, "file_size_label")
 
