@@ -31,13 +31,6 @@ def at(*args):
     return time_machine.travel(datetime(*args, tzinfo=SHANGHAI), tick=False)
 
 
-@pytest.fixture(autouse=True)
-def friday():
-    """Fri 18 Sep 2026, a working day, for the whole test (the sign-in lasts as long as the test)."""
-    with at(2026, 9, 18, 10):
-        yield
-
-
 @pytest.fixture
 def app_config(app_config, tmp_path):
     return {**app_config, "ATTACHMENT_DIR": str(tmp_path / "attachments"), "UPLOAD_DIR": str(tmp_path / "uploads")}
@@ -64,7 +57,10 @@ def w(app, make):
     w.h = {name: {"Authorization": f"Bearer {issue_token(getattr(w, name))}"} for name in
            ("staff_a", "staff_b", "sup_a", "sup_b", "resident", "other")}
     db.session.commit()
-    return w
+    # Fri 18 Sep 2026, a working day, for the whole test (a sign-in lasts as long as the test);
+    # the clock stops only once the app and its database are up.
+    with at(2026, 9, 18, 10):
+        yield w
 
 
 NEW = {"department": "jiaoyu", "description": "请公开本县2026年义务教育学区划分方案。", "delivery": "email",
