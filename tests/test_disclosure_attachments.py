@@ -317,3 +317,14 @@ def test_only_a_caller_with_a_token_may_send_a_body_over_the_site_wide_limit(cli
     resp = client.post(f"/api/v1/requests/{number}/answer", data=body,
                        content_type=f"multipart/form-data; boundary={boundary}")
     assert resp.status_code == 413
+
+
+def test_the_openapi_document_describes_the_files():
+    from weibo_app.api.openapi_spec import build_spec
+
+    spec = build_spec()
+    answer = spec["paths"]["/api/v1/requests/{number}/answer"]["post"]
+    assert answer["x-multipart-form-data"]["schema"]["properties"]["files"]["items"]["format"] == "binary"
+    download = spec["paths"]["/api/v1/requests/{number}/attachments/{attachment_id}"]["get"]
+    assert "application/octet-stream" in download["responses"]["200"]["content"]
+    assert "attachments" in spec["components"]["schemas"]["InfoRequest"]["properties"]
