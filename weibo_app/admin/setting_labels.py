@@ -9,6 +9,8 @@ SETTING_LABELS = {
     "DUE_WORKING_DAYS": _l("办理时限（工作日）"),
     "AUTO_CLOSE_DAYS": _l("已回复留言自动办结天数"),
     "FLAG_THRESHOLD": _l("举报多少次后暂时隐藏"),
+    "ATTACHMENT_MAX_MB": _l("答复书附件单个文件上限（MB）"),
+    "ATTACHMENT_MAX_FILES": _l("每份答复书最多附件数"),
     "SITE_NAME": _l("网站名称"),
     "SITE_OWNER": _l("主办单位"),
     "SITE_OPERATOR": _l("承办单位"),

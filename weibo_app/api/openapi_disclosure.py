@@ -39,7 +39,16 @@ SCHEMAS: dict[str, Any] = {
             "answered_on": NULLABLE_DAY,
             "answer": {"type": ["string", "null"]},
             "appeals": {"type": "array", "items": {"$ref": "#/components/schemas/Appeal"}},
+            "attachments": {"type": "array", "items": {"$ref": "#/components/schemas/RequestAttachment"}},
         },
+    },
+    "RequestAttachment": {
+        "type": "object",
+        "required": ["id", "name", "content_type", "size", "sha256", "url"],
+        "properties": {"id": {"type": "integer"}, "name": {"type": "string"}, "content_type": {"type": "string"},
+                       "size": {"type": "integer"}, "sha256": {"type": "string"},
+                       "created_at": {"type": "string", "format": "date-time"},
+                       "url": {"type": "string", "format": "uri"}},
     },
     "Appeal": {
         "type": "object",
@@ -65,6 +74,31 @@ SCHEMAS: dict[str, Any] = {
         },
     },
 }
+
+
+def _with_files(operation: dict) -> dict:
+    """The answer also taken as multipart/form-data: the same fields, and ``files``.
+
+    Written as an extension next to the JSON body rather than as a second media type:
+    the fuzz test's client cannot send the malformed multipart bodies it would generate
+    for one (it fails before any request), so the form is documented here and tested in
+    tests/test_disclosure_attachments.py.
+    """
+    schema = operation["requestBody"]["content"]["application/json"]["schema"]
+    operation["description"] = ("Also accepted as multipart/form-data: the same fields, and one `files` part "
+                                "per file (public or partial answers only); see x-multipart-form-data.")
+    operation["x-multipart-form-data"] = {"schema": {
+        "type": "object", "required": schema["required"], "properties": {
+            **schema["properties"],
+            "files": {"type": "array", "items": {"type": "string", "format": "binary"}},
+        }}}
+    return operation
+
+
+def _download(operation: dict) -> dict:
+    operation["responses"]["200"] = {"description": "The file (Content-Disposition: attachment)", "content": {
+        "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}
+    return operation
 
 
 def paths(p: str, op, ref, path, query, string) -> dict[str, dict]:
@@ -114,10 +148,14 @@ def paths(p: str, op, ref, path, query, string) -> dict[str, dict]:
             params=[number], tag="requests",
             body={"reason": string(2000), "days": {"type": "integer", "minimum": 1, "maximum": 20}},
             required=("reason",))},
-        f"{p}/requests/{{number}}/answer": {"post": op(
-            "Staff: the decision with one outcome", schema=one, params=[number], tag="requests",
+        f"{p}/requests/{{number}}/answer": {"post": _with_files(op(
+            "Staff: the decision with one outcome (multipart/form-data adds files to public or partial answers)",
+            schema=one, params=[number], tag="requests",
             body={"outcome": {"type": "string", "enum": OUTCOMES}, "body": string(20000)},
-            required=("outcome", "body"))},
+            required=("outcome", "body")))},
+        f"{p}/requests/{{number}}/attachments/{{attachment_id}}": {"get": _download(op(
+            "A file of the answer, as a download: the applicant, the department's staff, supervisors over it",
+            params=[number, path("attachment_id")], tag="requests", errors=("401", "404")))},
         f"{p}/requests/{{number}}/appeals": {"post": op(
             "Staff: record an administrative review or lawsuit", ok="201", schema=ref("Appeal"),
             params=[number], tag="requests",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import jsonify, request
+from flask import jsonify, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,10 +13,10 @@ from ..core.clock import local_today
 from ..core.exceptions import Forbidden, Invalid, NotFound
 from ..core.extensions import db
 from ..departments.operations import get_department
+from ..disclosure import attachments, queries
 from ..disclosure import operations as ops
-from ..disclosure import queries
 from ..disclosure.rules import can_read
-from ..models import Appeal, InfoRequest, RequestState
+from ..models import Appeal, InfoRequest, RequestAttachment, RequestState
 from . import bp
 from .auth import token_required
 from .payload import json_body, text_field
@@ -41,6 +41,12 @@ def appeal_dict(a: Appeal) -> dict:
             "result": a.result, "result_on": iso_day(a.result_on)}
 
 
+def attachment_dict(r: InfoRequest, a: RequestAttachment) -> dict:
+    return {"id": a.id, "name": a.name, "content_type": a.content_type, "size": a.size, "sha256": a.sha256,
+            "created_at": a.created_at.isoformat(),
+            "url": url_for("api.request_attachment", number=r.number, attachment_id=a.id, _external=True)}
+
+
 def request_dict(r: InfoRequest, full: bool = True) -> dict:
     """DESIGN's request object; ``full`` adds what the applicant, staff and supervisors read."""
     data = {
@@ -63,6 +69,7 @@ def request_dict(r: InfoRequest, full: bool = True) -> dict:
                             "days": r.third_party_days} if r.third_party_asked_on else None,
             "extension": {"days": r.extension_days, "reason": r.extension_reason} if r.extended else None,
             "appeals": [appeal_dict(a) for a in r.appeals],
+            "attachments": [attachment_dict(r, a) for a in r.attachments],
         })
     return data
 
@@ -176,11 +183,22 @@ def extend(number: str):
 @bp.post("/requests/<number>/answer")
 @token_required
 def answer(number: str):
-    """Staff: the decision ``{outcome, body}``."""
-    data = json_body()
+    """Staff: the decision ``{outcome, body}``, as JSON or as multipart/form-data with ``files``."""
+    if request.mimetype == "multipart/form-data":
+        data, files = request.form.to_dict(), request.files.getlist("files")
+    else:
+        data, files = json_body(), None
     ops.answer_request(current_user, _visible(number), text_field(data, "outcome", 40),
-                       text_field(data, "body", ops.ANSWER_MAX))
+                       text_field(data, "body", ops.ANSWER_MAX), files)
     return _done(number)
+
+
+@bp.get("/requests/<number>/attachments/<int:attachment_id>")
+@token_required
+def request_attachment(number: str, attachment_id: int):
+    """A file of the answer: the applicant, the department's staff, the supervisors over it."""
+    found, data = attachments.read_attachment(current_user, _visible(number), attachment_id)
+    return attachments.download_response(found, data)
 
 
 @bp.post("/requests/<number>/appeals")

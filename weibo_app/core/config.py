@@ -106,6 +106,12 @@ DEFAULTS: dict[str, Any] = {
     "IMAGE_THUMB_SIZE": 320,
     "POST_MAX_IMAGES": 9,
     "THREAD_MAX_IMAGES": 3,
+    # Files given with the answer to an information request (run-time settings too): each at
+    # most this many MB, at most this many per answer; kept in ATTACHMENT_DIR (default
+    # instance/attachments), never under static/.
+    "ATTACHMENT_DIR": None,
+    "ATTACHMENT_MAX_MB": 20,
+    "ATTACHMENT_MAX_FILES": 10,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": None,

@@ -21,6 +21,8 @@ EDITABLE: dict[str, type] = {
     "DUE_WORKING_DAYS": dict,
     "AUTO_CLOSE_DAYS": int,
     "FLAG_THRESHOLD": int,
+    "ATTACHMENT_MAX_MB": int,
+    "ATTACHMENT_MAX_FILES": int,
     "SITE_NAME": str,
     "SITE_OWNER": str,
     "SITE_OPERATOR": str,

@@ -2,6 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import MultipleFileField
 from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
@@ -67,6 +68,7 @@ class AnswerForm(FlaskForm):
     outcome = SelectField(_l("处理结果"), validators=[DataRequired()],
                           choices=[("", _l("请选择"))] + [(code, "") for code in labels.OUTCOME_LABELS])
     body = TextAreaField(_l("答复书"), validators=[DataRequired(), Length(max=20000)])
+    files = MultipleFileField(_l("答复附件（公开的政府信息文件）"))
     submit = SubmitField(_l("作出答复"))
 
     def __init__(self, *args, **kwargs):

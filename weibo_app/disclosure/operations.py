@@ -3,6 +3,7 @@ adds a step to the request's timeline and tells the applicant."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
@@ -32,7 +33,7 @@ from ..models import (
     User,
 )
 from ..notifications.operations import notify, notify_department
-from . import deadlines
+from . import attachments, deadlines
 from .rules import can_extend, can_read
 
 DESCRIPTION_MAX = 5000
@@ -248,12 +249,15 @@ def extend_request(actor: User, req: InfoRequest, reason: str | None,
     return req
 
 
-def answer_request(actor: User, req: InfoRequest, outcome: str | None, body: str | None) -> InfoRequest:
-    """The decision (答复书) with exactly one outcome. ``other_no_correction`` closes a request whose
-    applicant let the correction deadline pass."""
+def answer_request(actor: User, req: InfoRequest, outcome: str | None, body: str | None,
+                   files: Iterable[attachments.Upload | None] | None = None) -> InfoRequest:
+    """The decision (答复书) with exactly one outcome, and for one that gives the information the
+    files themselves (``files``: all checked before anything is saved; see attachments.py).
+    ``other_no_correction`` closes a request whose applicant let the correction deadline pass."""
     require_acts_for(actor, req.department_id)
     outcome = _choice(outcome, Outcome, "invalid_outcome")
     text = _text(body, ANSWER_MAX, "body_required")
+    checked = attachments.check_files(outcome, files)
     today = local_today()
     if outcome == Outcome.OTHER_NO_CORRECTION:
         _require_state(req, RequestState.AWAITING_CORRECTION)
@@ -265,8 +269,11 @@ def answer_request(actor: User, req: InfoRequest, outcome: str | None, body: str
         state, kind = RequestState.ANSWERED, "answered"
     req.outcome, req.answer_body, req.answered_on, req.answered_by_id = outcome, text, today, actor.id
     req.state = state.value
-    _step(req, actor, kind, note=text, outcome=outcome, late=req.answered_late)
-    _tell_applicant(req, f"request_{kind}", outcome=outcome)
+    stored = attachments.store_files(actor, req, checked)
+    files_data = [{"id": a.id, "name": a.name, "size": a.size, "sha256": a.sha256} for a in stored]
+    _step(req, actor, kind, note=text, outcome=outcome, late=req.answered_late,
+          **({"attachments": files_data} if files_data else {}))
+    _tell_applicant(req, f"request_{kind}", outcome=outcome, attachments=len(stored))
     return req
 
 

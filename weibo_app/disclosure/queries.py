@@ -23,7 +23,7 @@ def get_request(number: str) -> InfoRequest:
     req = db.session.scalar(
         sa.select(R).where(R.number == number).options(
             joinedload(R.department), joinedload(R.answered_by),
-            selectinload(R.events), selectinload(R.appeals),
+            selectinload(R.events), selectinload(R.appeals), selectinload(R.attachments),
         )
     )
     if req is None:

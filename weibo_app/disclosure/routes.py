@@ -16,7 +16,7 @@ from ..core.exceptions import ServiceError
 from ..core.extensions import db
 from ..departments.operations import get_department
 from ..models import Department
-from . import deadlines, labels, queries
+from . import attachments, deadlines, labels, queries
 from . import operations as ops
 from .forms import (
     AnswerForm,
@@ -33,12 +33,30 @@ from .forms import (
 from .rules import can_extend, can_handle, can_record_appeal
 
 bp = Blueprint("disclosure", __name__)
+#: The answer forms (page and API) take files: their bodies may be as large as the files allowed.
+ANSWER_ENDPOINTS = frozenset({"disclosure.answer", "api.answer"})
+
+
+@bp.app_url_value_preprocessor
+def _answer_body_limit(endpoint: str | None, values) -> None:
+    """Only staff signed in (page) or a caller with a token (API) may send an answer's files."""
+    if endpoint == "disclosure.answer" and not (current_user.is_authenticated and current_user.is_staff):
+        return
+    if endpoint == "api.answer" and "Authorization" not in request.headers:
+        return
+    attachments.allow_attachment_uploads(endpoint, ANSWER_ENDPOINTS)
+
+
+bp.add_app_template_global(attachments.type_label, "file_type_label")
+bp.add_app_template_global(attachments.size_label, "file_size_label")
 
 #: Which form field shows a service error, by its code (else the first field of the form).
 FIELD_OF = {
     "contact_required": "phone", "name_required": "name", "description_required": "description",
     "invalid_received_on": "received_on", "invalid_channel": "channel", "invalid_filed_on": "filed_on",
     "invalid_days": "days", "invalid_deadline": "working_days", "department_not_found": "department",
+    "attachment_too_large": "files", "attachment_empty": "files", "attachment_bad_type": "files",
+    "too_many_attachments": "files", "attachments_not_allowed": "files",
 }
 STEP_FORMS = {
     "notice": CorrectionNoticeForm, "correction": CorrectionForm, "third_party": ThirdPartyForm,
@@ -116,6 +134,10 @@ def _render_detail(req, status: int = 200, **given):
         "disclosure/detail.html", req=req, forms=forms, labels=labels, today=today,
         may_handle=can_handle(current_user, req), may_extend=can_extend(current_user, req),
         may_appeal=can_record_appeal(current_user, req), is_applicant=req.applicant_id == current_user.id,
+        attachment_hint=_("可选，仅限“予以公开”或“部分公开”：%(types)s，每个不超过%(mb)sMB，最多%(n)d个。",
+                          types=attachments.TYPE_NAMES, mb=attachments.max_bytes() // attachments.MB,
+                          n=attachments.max_files()),
+        attachment_accept=attachments.ACCEPT,
         correction_window_end=deadlines.correction_window_end(req.received_on)
         if req.state == "received" and req.correction_asked_on is None else None,
     ), status
@@ -188,8 +210,18 @@ def extend(number: str):
 @login_required
 def answer(number: str):
     """Staff: the decision."""
-    return _act(number, "answer", lambda r, f: ops.answer_request(current_user, r, f.outcome.data, f.body.data),
-                _("答复已作出，并已告知申请人。"))
+    return _act(number, "answer", lambda r, f: ops.answer_request(
+        current_user, r, f.outcome.data, f.body.data, request.files.getlist(f.files.name)),
+        _("答复已作出，并已告知申请人。"))
+
+
+@bp.get("/requests/<number>/attachments/<int:attachment_id>")
+@login_required
+def attachment(number: str, attachment_id: int):
+    """A file of the answer, for whoever may read the request (others: 404)."""
+    found, data = attachments.read_attachment(
+        current_user, queries.get_visible_request(current_user, number), attachment_id)
+    return attachments.download_response(found, data)
 
 
 @bp.post("/requests/<number>/appeals")

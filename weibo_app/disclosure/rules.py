@@ -30,3 +30,17 @@ def can_extend(user: User | None, req: InfoRequest) -> bool:
 
 def can_record_appeal(user: User | None, req: InfoRequest) -> bool:
     return acts_for(user, req.department_id) or oversees(user, req.department)
+
+
+#: Outcomes that give the information (予以公开, 部分公开): only their answers carry files.
+ATTACHABLE_OUTCOMES = frozenset({"public", "partial"})
+
+
+def can_attach(outcome: str | None) -> bool:
+    """Files go with the answer itself, and only with an answer that gives the information."""
+    return outcome in ATTACHABLE_OUTCOMES
+
+
+def can_read_attachment(user: User | None, attachment) -> bool:
+    """A file of the answer is read exactly as the request it belongs to."""
+    return can_read(user, attachment.request)

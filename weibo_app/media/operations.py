@@ -85,8 +85,8 @@ def attach_images(
     images = []
     for position, clean in enumerate(cleaned, start=existing):
         key, thumb_key = new_keys(clean.ext)
-        _write(storage, key, clean.data, clean.content_type)
-        _write(storage, thumb_key, clean.thumb, clean.content_type)
+        write_uncommitted(storage, key, clean.data, clean.content_type)
+        write_uncommitted(storage, thumb_key, clean.thumb, clean.content_type)
         images.append(Image(
             owner_id=owner.id,
             post=post,
@@ -104,8 +104,9 @@ def attach_images(
     return images
 
 
-def _write(storage: Storage, key: str, data: bytes, content_type: str) -> None:
-    """Save, remembering the key so that a transaction that does not commit removes it."""
+def write_uncommitted(storage: Storage, key: str, data: bytes, content_type: str) -> None:
+    """Save, remembering the key so that a transaction that does not commit removes it
+    (used for request attachments too)."""
     db.session.info.setdefault(_PENDING, []).append((storage, key))
     storage.save(key, data, content_type)
 

@@ -38,11 +38,12 @@ class Storage(Protocol):
 class LocalStorage:
     """Files on this host's disk, written atomically (temporary file, then rename)."""
 
-    def __init__(self, root: str | os.PathLike[str]):
+    def __init__(self, root: str | os.PathLike[str], key_re: re.Pattern[str] = KEY_RE):
         self.root = Path(root)
+        self.key_re = key_re
 
     def _path(self, key: str) -> Path:
-        if not KEY_RE.match(key):
+        if not self.key_re.match(key):
             raise ValueError(f"not a media key: {key!r}")
         return self.root / key
 

@@ -159,6 +159,9 @@ class InfoRequest(db.Model):
     appeals: Mapped[list[Appeal]] = relationship(
         back_populates="request", order_by="Appeal.id", cascade="all, delete-orphan"
     )
+    attachments: Mapped[list[RequestAttachment]] = relationship(
+        back_populates="request", order_by="RequestAttachment.id", cascade="all, delete-orphan"
+    )
 
     @property
     def is_open(self) -> bool:
@@ -217,6 +220,25 @@ class Appeal(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     request: Mapped[InfoRequest] = relationship(back_populates="appeals")
+
+
+class RequestAttachment(db.Model):
+    """A file given with the answer (答复书): the information itself. The bytes live in the
+    attachment storage under ``key``; ``name`` is the cleaned name shown and offered on download."""
+
+    __tablename__ = "info_request_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(sa.ForeignKey("info_requests.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(160))
+    content_type: Mapped[str] = mapped_column(sa.String(120))
+    size: Mapped[int] = mapped_column(sa.BigInteger)
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    key: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    request: Mapped[InfoRequest] = relationship(back_populates="attachments")
 
 
 class DisclosureGuide(db.Model):

@@ -96,11 +96,13 @@ def _describe_request(kind: str, d: dict[str, Any]) -> str:
         "request_appeal": _("已登记申请%(number)s的行政复议或行政诉讼。"),
         "request_appeal_result": _("申请%(number)s的行政复议或行政诉讼有了结果。"),
     }
+    if kind == "request_answered" and d.get("attachments"):
+        texts[kind] = _("%(dept)s已答复您的申请%(number)s，答复附有%(n)s个文件。")
     text = texts.get(kind)
     if text is None:
         return _("您有一条新通知。")
     return text % {"dept": d.get("department", ""), "number": number, "due": due,
-                   "deadline": d.get("deadline", "")}
+                   "deadline": d.get("deadline", ""), "n": d.get("attachments", 0)}
 
 
 def _describe_loop(kind: str, d: dict[str, Any]) -> str | None:
