@@ -1,7 +1,7 @@
 """files given with the answer to an information request (答复书附件)
 
 Revision ID: c5e7a9b1d204
-Revises: b8d4f2a6c913
+Revises: c4e7a9d1f2b8
 Create Date: 2026-11-29 05:10:00
 
 """
@@ -12,7 +12,7 @@ import weibo_app.models.types
 
 
 revision = 'c5e7a9b1d204'
-down_revision = 'b8d4f2a6c913'
+down_revision = 'c4e7a9d1f2b8'
 branch_labels = None
 depends_on = None
 
