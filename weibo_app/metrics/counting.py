@@ -61,7 +61,9 @@ def due_in_force(moment) -> sa.ColumnElement:
         sa.select(sa.func.max(ExtensionRequest.new_due_at))
         .where(ExtensionRequest.thread_id == Thread.id, ExtensionRequest.state == ApprovalState.APPROVED,
                ExtensionRequest.decided_at <= moment)
-        .correlate(Thread).scalar_subquery()
+        # Everything but the extensions comes from the enclosing query: ``moment`` may be a column
+        # of a pass over the threads (compute_metrics), not only ``Thread``'s own.
+        .correlate_except(ExtensionRequest).scalar_subquery()
     )
     return sa.func.coalesce(extended, Thread.first_due_at)
 
