@@ -18,6 +18,7 @@ from ..models import (
     Channel,
     Department,
     EventKind,
+    ExtensionRequest,
     Follow,
     Like,
     Post,
@@ -100,14 +101,15 @@ class Facts:
     due_at_first_final: sa.ColumnElement  # the due time in force when the first final answer came
 
 
-def thread_facts(p: Period, *, first_response=None, first_final=None, due_now=None) -> Facts:
+def thread_facts(p: Period, *, first_response=None, first_final=None, due_now=None,
+                 due_at_first_final=None) -> Facts:
     """The facts of ``Thread`` at ``p.as_of``: correlated subqueries, or the columns given."""
     first = c.first_final_at(p.as_of) if first_final is None else first_final
     return Facts(
         c.first_response_at(p.as_of) if first_response is None else first_response,
         first,
         c.due_in_force(p.as_of) if due_now is None else due_now,
-        c.due_in_force(first),
+        c.due_in_force(first) if due_at_first_final is None else due_at_first_final,
     )
 
 
@@ -248,15 +250,26 @@ def compute_metrics(
 
     by_channel = Thread.channel == channel if channel else sa.true()
     in_scope = sa.and_(opened_in(period), by_channel, of_members(Thread.department_id))
-    # The moments every reply figure is judged on, computed once per thread of the period.
-    once = sa.select(
-        Thread.id.label("id"),
-        c.first_response_at(period.as_of).label("first_response"),
-        c.first_final_at(period.as_of).label("first_final"),
-        c.due_in_force(period.as_of).label("due_now"),
-    ).where(in_scope).cte("thread_facts").prefix_with("MATERIALIZED")
+    # The moments every reply figure is judged on, for all the threads of the period at once:
+    # grouped passes over the replies and extensions, joined by thread (not a lookup per thread).
+    counted = c.replies_by_thread(period.as_of, in_scope)
+    in_force = c.extensions_by_thread(period.as_of)
+    once = (
+        sa.select(Thread.id.label("id"), counted.c.first_response, counted.c.first_final,
+                  c.due_from(in_force.c.latest).label("due_now"))
+        .select_from(Thread)
+        .outerjoin(counted, counted.c.thread_id == Thread.id)
+        .outerjoin(in_force, in_force.c.thread_id == Thread.id)
+        .where(in_scope).cte("thread_facts").prefix_with("MATERIALIZED")
+    )
+    at_answer = (
+        sa.select(once.c.id, sa.func.max(ExtensionRequest.new_due_at).label("latest"))
+        .select_from(once)
+        .join(ExtensionRequest, sa.and_(ExtensionRequest.thread_id == once.c.id, c.approved_by(once.c.first_final)))
+        .group_by(once.c.id).subquery("extensions_at_answer")
+    )
     f = thread_facts(period, first_response=once.c.first_response, first_final=once.c.first_final,
-                     due_now=once.c.due_now)
+                     due_now=once.c.due_now, due_at_first_final=c.due_from(at_answer.c.latest))
     counts = (
         _count(is_dismissed()), _count(is_responded(period, f)), _count(is_answered(period, f)),
         _count(on_time_base(period, f)), _count(on_time(period, f)),
@@ -264,8 +277,11 @@ def compute_metrics(
         _count(Thread.resolved.is_(True)), sa.func.count(Thread.resolved), _count(is_hidden()),
         *[_count(cond(period)) for cond in LOOP_FIGURES.values()],
     )
-    stmt = sa.select(Thread.department_id, sa.func.count(Thread.id), *counts).select_from(
-        Thread).join(once, once.c.id == Thread.id)
+    stmt = (
+        sa.select(Thread.department_id, sa.func.count(Thread.id), *counts)
+        .select_from(Thread).join(once, once.c.id == Thread.id)
+        .outerjoin(at_answer, at_answer.c.id == once.c.id)
+    )
     for gid, (threads, dismissed, responded, answered, base, timely, good, rated, solved, told, hidden, *loop) in (
         roll_up(per_department(stmt, Thread.department_id), 11 + len(LOOP_FIGURES))
     ):
@@ -275,14 +291,13 @@ def compute_metrics(
                          satisfaction_rate=_ratio(good, rated), resolved_rate=_ratio(solved, told),
                          **dict(zip(LOOP_FIGURES, loop, strict=True)))
 
-    responded = sa.select(Thread.id.label("id"), c.first_response_at(period.as_of).label("first_response")).where(
-        in_scope).cte("thread_first_response").prefix_with("MATERIALIZED")
-    f = thread_facts(period, first_response=responded.c.first_response)
+    counted = c.replies_by_thread(period.as_of, in_scope)
+    f = thread_facts(period, first_response=counted.c.first_response)
     hours = sa.cast(hours_between(f.first_response, Thread.opened_at), sa.Float)
     values: dict[int, list[float]] = {}
     for dept, h in db.session.execute(
-        sa.select(Thread.department_id, hours).select_from(Thread).join(responded, responded.c.id == Thread.id)
-        .where(is_responded(period, f))
+        sa.select(Thread.department_id, hours).select_from(Thread).join(counted, counted.c.thread_id == Thread.id)
+        .where(in_scope, is_responded(period, f))
     ):
         values.setdefault(dept, []).append(h)
     for gid, ms in members.items():
