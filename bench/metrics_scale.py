@@ -137,11 +137,11 @@ def timed(fn, runs: int) -> float:
     return statistics.median(times)
 
 
-def measure(runs: int) -> None:
+def measure(runs: int, channels: tuple[str | None, ...]) -> None:
     today = to_local(utcnow()).date()
     period = q.make_period(today - timedelta(days=365), today + timedelta(days=1))
     for subtree in (False, True):
-        for channel in (None, "phone"):
+        for channel in channels:
             seconds = timed(lambda: q.compute_metrics(period, subtree=subtree, channel=channel), runs)  # noqa: B023
             db.session.rollback()
             print(f"compute_metrics, a year, every department, subtree={int(subtree)}, channel={channel}: "
@@ -156,7 +156,7 @@ def run(uri: str, args) -> None:
             started = time.perf_counter()
             seed(args.departments, args.threads, args.posts, random.Random(args.seed))
             print(f"seeded in {time.perf_counter() - started:.0f} s", flush=True)
-        measure(args.runs)
+        measure(args.runs, (None, "phone") if args.by_channel else (None,))
         db.session.remove()
         db.engine.dispose()
 
@@ -171,6 +171,7 @@ def main() -> None:
     parser.add_argument("--postgres", help="an admin URL: a scratch database is made there and dropped after")
     parser.add_argument("--sqlite", help="a SQLite file to use (kept); default a temporary one")
     parser.add_argument("--pg-database", help="use (and keep) this PostgreSQL database instead of a scratch one")
+    parser.add_argument("--by-channel", action="store_true", help="also time the figures of one channel")
     parser.add_argument("--reuse", action="store_true", help="the database is already seeded: only measure")
     args = parser.parse_args()
     if args.postgres:
