@@ -54,39 +54,68 @@ def first_final_at(as_of) -> sa.ScalarSelect:
             .correlate(Thread).scalar_subquery())
 
 
+def approved_by(moment) -> sa.ColumnElement[bool]:
+    """Conditions on ``ExtensionRequest`` for an extension in force at ``moment``."""
+    return sa.and_(ExtensionRequest.state == ApprovalState.APPROVED, ExtensionRequest.decided_at <= moment)
+
+
+def due_from(latest_extension) -> sa.ColumnElement:
+    """The due time in force, given the latest approved extension's day (None: the first due time)."""
+    return sa.func.coalesce(latest_extension, Thread.first_due_at)
+
+
 def due_in_force(moment) -> sa.ColumnElement:
     """The due time for on-time figures at ``moment``: the first due time, moved only by an
     extension approved by then (the latest approved day)."""
     extended = (
         sa.select(sa.func.max(ExtensionRequest.new_due_at))
-        .where(ExtensionRequest.thread_id == Thread.id, ExtensionRequest.state == ApprovalState.APPROVED,
-               ExtensionRequest.decided_at <= moment)
-        .correlate(Thread).scalar_subquery()
+        .where(ExtensionRequest.thread_id == Thread.id, approved_by(moment))
+        # Everything but the extensions comes from the enclosing query: ``moment`` may be a column
+        # of a pass over the threads (compute_metrics), not only ``Thread``'s own.
+        .correlate_except(ExtensionRequest).scalar_subquery()
     )
-    return sa.func.coalesce(extended, Thread.first_due_at)
+    return due_from(extended)
 
+
+# --- the same moments for many threads at once: one grouped pass instead of a lookup per thread
+
+def replies_by_thread(as_of, scope) -> sa.Subquery:
+    """Per thread in ``scope`` (conditions on ``Thread``) with a counted reply: ``first_response``
+    and ``first_final``, as ``first_response_at`` and ``first_final_at`` define them."""
+    return (
+        sa.select(
+            Reply.thread_id.label("thread_id"),
+            sa.func.min(Reply.visible_at).label("first_response"),
+            sa.func.min(sa.case((counted_reply(as_of, final=True), Reply.visible_at))).label("first_final"),
+        )
+        .select_from(Reply).join(Thread, counted_reply(as_of, final=False))
+        .where(scope).group_by(Reply.thread_id).subquery("counted_replies")
+    )
+
+
+def extensions_by_thread(moment) -> sa.Subquery:
+    """Per thread with an extension in force at ``moment``: the latest approved day (``latest``)."""
+    return (
+        sa.select(ExtensionRequest.thread_id.label("thread_id"), sa.func.max(ExtensionRequest.new_due_at).label("latest"))
+        .where(approved_by(moment)).group_by(ExtensionRequest.thread_id).subquery("extensions_in_force")
+    )
+
+
+# The closed-loop steps: "the thread is among those with such a row by ``as_of``" (one set per
+# query, probed per thread, rather than a lookup per thread).
 
 def has_event(kind: EventKind, as_of) -> sa.ColumnElement[bool]:
-    return (
-        sa.select(ThreadEvent.id)
-        .where(ThreadEvent.thread_id == Thread.id, ThreadEvent.kind == kind, ThreadEvent.created_at <= as_of)
-        .exists()
+    return Thread.id.in_(
+        sa.select(ThreadEvent.thread_id).where(ThreadEvent.kind == kind, ThreadEvent.created_at <= as_of)
     )
 
 
 def was_extended(as_of) -> sa.ColumnElement[bool]:
-    return (
-        sa.select(ExtensionRequest.id)
-        .where(ExtensionRequest.thread_id == Thread.id, ExtensionRequest.state == ApprovalState.APPROVED,
-               ExtensionRequest.decided_at <= as_of)
-        .exists()
-    )
+    return Thread.id.in_(sa.select(ExtensionRequest.thread_id).where(approved_by(as_of)))
 
 
 def was_transferred(as_of) -> sa.ColumnElement[bool]:
-    return (
-        sa.select(TransferRequest.id)
-        .where(TransferRequest.thread_id == Thread.id, TransferRequest.state == ApprovalState.APPROVED,
-               TransferRequest.decided_at <= as_of)
-        .exists()
+    return Thread.id.in_(
+        sa.select(TransferRequest.thread_id)
+        .where(TransferRequest.state == ApprovalState.APPROVED, TransferRequest.decided_at <= as_of)
     )
