@@ -297,7 +297,10 @@ def compute_metrics(
     values: dict[int, list[float]] = {}
     for dept, h in db.session.execute(
         sa.select(Thread.department_id, hours).select_from(Thread).join(counted, counted.c.thread_id == Thread.id)
-        .where(in_scope, is_responded(period, f))
+        .where(in_scope, is_responded(period, f)),
+        # Streamed in batches (a server-side cursor on PostgreSQL): a year of a county is close to
+        # a million values, which need not sit in the driver's buffer as well as in ``values``.
+        execution_options={"yield_per": 20_000},
     ):
         values.setdefault(dept, []).append(h)
     for gid, ms in members.items():
