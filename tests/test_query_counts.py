@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from functools import partial
 
@@ -13,6 +14,7 @@ from weibo_app.core.extensions import db
 from weibo_app.models import Follow, Like, Role
 from weibo_app.models import user as user_model
 from weibo_app.threads import operations as ops
+from weibo_app.threads import queries as thread_queries
 from weibo_app.threads import routing
 
 
@@ -111,7 +113,9 @@ def test_the_rows_are_really_on_the_pages(world, client, login):
     assert all(f"留言{i}" in post_page and f"追问{i}" in post_page for i in (1, 15, 30))
     login(world.staff)
     inbox = client.get("/inbox").get_data(as_text=True)
-    assert all(f"待回复{i}" in inbox for i in (1, 15, 30))
+    # 60 await an answer (30 new complaints, 30 follow-ups): one full page of the inbox, then the next.
+    listed = set(re.findall(r'<th scope="row"><a href="/t/(\d+)"', inbox))
+    assert len(listed) == thread_queries.INBOX_PAGE and 'rel="next"' in inbox
     login(world.supervisor)
     dispatch = client.get("/dispatch").get_data(as_text=True)
     assert all(f"转办理由{i}" in dispatch and f"延期理由{i}" in dispatch for i in (1, 15, 30))
