@@ -8,6 +8,7 @@ from functools import partial
 import pytest
 from werkzeug.security import generate_password_hash
 
+from weibo_app.core.clock import local_time
 from weibo_app.core.extensions import db
 from weibo_app.models import ExtensionRequest, TransferRequest
 from weibo_app.models import user as user_model
@@ -169,6 +170,19 @@ def test_interim_choice_and_resident_rating_with_resolved_on_the_page(w, make, c
     login(w.resident)
     assert client.post(f"/t/{t.id}/rate", data={"rating": "satisfied", "resolved": "no"}).status_code == 303
     assert (fresh(t.id).state, fresh(t.id).resolved) == ("closed", False)
+    assert "本条留言已办结" in client.get(f"/t/{t.id}").get_data(as_text=True)
+
+
+def test_an_unsatisfied_rating_says_the_thread_went_back_with_its_new_due_time(w, make, client, login):
+    t = w.thread(make)
+    login(w.staff_a)
+    client.post(f"/t/{t.id}/reply", data={"body": "已办结"})
+    login(w.resident)
+    resp = client.post(f"/t/{t.id}/rate", data={"rating": "unsatisfied"}, follow_redirects=True)
+    page, thread = resp.get_data(as_text=True), fresh(t.id)
+    assert thread.state == "awaiting"
+    assert f"留言已重新交由{thread.department.name}办理" in page
+    assert local_time(thread.due_at) in page
 
 
 def test_the_dashboard_lists_threads_due_today_and_overdue(w, make, client, login):

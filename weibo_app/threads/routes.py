@@ -14,6 +14,7 @@ from ..core.extensions import db
 from ..core.views import run_service
 from ..departments.operations import get_department
 from ..media.operations import attach_images
+from ..models import ThreadState
 from ..moderation.operations import HELD_MESSAGE
 from ..security.limits import reply_limit, thread_limit
 from ..templating import add_nav_counter
@@ -75,15 +76,20 @@ def detail(thread_id: int):
     return render_template("threads/detail.html", thread=thread, forms=thread_forms())
 
 
-def _act(thread_id: int, form_cls, action: Callable, done: str, form_name: str):
-    """Validate the form, run one service, commit once; on error show the page again."""
+def _act(thread_id: int, form_cls, action: Callable, done: str | Callable, form_name: str):
+    """Validate the form, run one service, commit once; on error show the page again.
+
+    ``done`` is the message, or a function of the service's result that words it."""
     thread = queries.get_thread(thread_id)
     form = form_cls()
     prepare_form(form, thread)
     if form.validate_on_submit():
         first_field = next(f for f in form if f.type not in ("CSRFTokenField", "SubmitField"))
-        outcome = run_service(lambda: action(thread, form), done, field=first_field, abort_on=(403,))
+        outcome = run_service(lambda: action(thread, form), None if callable(done) else done,
+                              field=first_field, abort_on=(403,))
         if outcome.ok:
+            if callable(done):
+                flash(str(done(outcome.value)), "success")
             if getattr(outcome.value, "held_at", None):
                 flash(str(HELD_MESSAGE), "warning")
             return redirect(url_for("threads.detail", thread_id=thread.id), 303)
@@ -127,7 +133,15 @@ def rate(thread_id: int):
     """The opener rates the answer."""
     return _act(thread_id, RateForm,
                 lambda t, f: ops.rate_thread(current_user, t, f.rating.data, resolved=f.resolved_value()),
-                _("感谢您的评价。"), "rate")
+                _rated_message, "rate")
+
+
+def _rated_message(thread) -> str:
+    """不满意 sends the thread back to the department: say so, with its new due time."""
+    if thread.state == ThreadState.AWAITING:
+        return _("感谢您的评价。留言已重新交由%(dept)s办理，新的办理时限为 %(due)s。",
+                 dept=thread.department.name, due=local_time(thread.due_at))
+    return _("感谢您的评价，本条留言已办结。")
 
 
 @bp.post("/t/<int:thread_id>/overturn")
