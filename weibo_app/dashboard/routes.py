@@ -14,8 +14,9 @@ from ..core.pagecache import cached_page
 from ..core.settings import get_setting
 from ..departments.operations import get_department
 from ..disclosure.queries import dashboard_figures as request_figures
+from ..metrics.index import index_formula
 from ..metrics.labels import FIGURE_LABELS, short_label
-from ..metrics.queries import compute_metrics, index_formula, parse_channel
+from ..metrics.queries import compute_metrics, parse_channel
 from ..metrics.rows import FIGURES, THREAD_FIGURES, rows_behind
 from ..metrics.trends import bar_class, weekly_trends
 from ..models import Department
