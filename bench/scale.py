@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import tempfile
 import time
 import uuid
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -90,6 +92,37 @@ def time_calls(db_url: str, repeat: int) -> list[tuple[str, float, int]]:
     return out
 
 
+@contextmanager
+def scratch_database(backend: str, keep: bool):
+    """A new empty database: on 127.0.0.1:5432 for PostgreSQL, in a temporary folder for SQLite;
+    dropped afterwards unless ``keep`` (then its address is printed)."""
+    if backend == "postgresql":
+        admin = sa.create_engine(ADMIN_PG, isolation_level="AUTOCOMMIT")
+        name = f"weibo_scale_{uuid.uuid4().hex[:8]}"
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        url = admin.url.set(database=name).render_as_string(hide_password=False)
+
+        def drop() -> None:
+            with admin.connect() as conn:
+                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    else:
+        tmp = Path(tempfile.mkdtemp(prefix="weibo-scale-"))
+        url = f"sqlite:///{tmp / 'scale.sqlite3'}"
+
+        def drop() -> None:
+            shutil.rmtree(tmp, ignore_errors=True)
+    try:
+        yield url
+    finally:
+        if keep:
+            print(f"kept {url}")
+        else:
+            drop()
+        if backend == "postgresql":
+            admin.dispose()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--threads", type=int, default=1_000_000)
@@ -101,34 +134,9 @@ def main() -> None:
     results = {}
     for backend in args.backend.split(","):
         print(f"{backend}: seeding {args.threads:,} threads", flush=True)
-        if backend == "postgresql":
-            admin = sa.create_engine(ADMIN_PG, isolation_level="AUTOCOMMIT")
-            name = f"weibo_scale_{uuid.uuid4().hex[:8]}"
-            with admin.connect() as conn:
-                conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-            url = admin.url.set(database=name).render_as_string(hide_password=False)
-            try:
-                seed(url, args.posts, args.threads)
-                results[backend] = time_calls(url, args.repeat)
-            finally:
-                if args.keep:
-                    print(f"kept {url}")
-                else:
-                    with admin.connect() as conn:
-                        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-                admin.dispose()
-        else:
-            tmp = Path(tempfile.mkdtemp(prefix="weibo-scale-"))
-            url = f"sqlite:///{tmp / 'scale.sqlite3'}"
-            try:
-                seed(url, args.posts, args.threads)
-                results[backend] = time_calls(url, args.repeat)
-            finally:
-                if args.keep:
-                    print(f"kept {url}")
-                else:
-                    (tmp / "scale.sqlite3").unlink(missing_ok=True)
-                    tmp.rmdir()
+        with scratch_database(backend, args.keep) as url:
+            seed(url, args.posts, args.threads)
+            results[backend] = time_calls(url, args.repeat)
     print()
     print(f"{args.threads:,} threads, {args.posts:,} posts, 60 departments; warm, median of {args.repeat}")
     backends = list(results)

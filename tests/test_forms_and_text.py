@@ -149,6 +149,9 @@ def test_the_finder_sees_the_raw_payloads():
     assert dangerous(XSS) == ["<script> without src", "<img onerror=...>", "<img src=x>", "<svg onload=...>"]
     assert dangerous('<a href=" javascript:alert(1)">x</a>') == ['<a href= javascript:alert(1)>']
     assert dangerous(render_html(XSS)) == []
+    assert dangerous('<script type="application/json" id="chart-data">{"a": "\\u003c/script\\u003e"}</script>') == []
+    assert dangerous('<script type="application/json" id="x">alert(1)</script>') == [
+        "<script type=application/json> that is not JSON"]
 
 
 @pytest.fixture

@@ -10,17 +10,9 @@ from weibo_app.core.extensions import db
 from weibo_app.models import Role
 
 from ..factories import Factory
+from .pages import log_in
 
 pytestmark = pytest.mark.browser
-
-
-def _login(page, base: str, username: str) -> None:
-    page.goto(f"{base}/auth/login")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(Factory.PASSWORD)
-    page.get_by_role("button", name="登录", exact=True).click()
-    page.wait_for_load_state()
-    assert "/auth/login" not in page.url, "login failed"
 
 
 def _reply_rate(page, base: str, department_name: str) -> str:
@@ -46,10 +38,10 @@ def test_resident_asks_staff_answers_reply_rate_moves(live_app, browser):
     resident = browser.new_context(locale="zh-CN").new_page()
     staff = browser.new_context(locale="zh-CN").new_page()
     try:
-        _login(supervisor, base, "supervisor1")
+        log_in(supervisor, base, "supervisor1", Factory.PASSWORD)
         assert _reply_rate(supervisor, base, dept_name) == "—"  # nothing asked yet
 
-        _login(resident, base, "resident1")
+        log_in(resident, base, "resident1", Factory.PASSWORD)
         resident.goto(f"{base}/p/{post_id}")
         resident.get_by_label("类型").select_option("complaint")
         resident.get_by_label("留言内容").fill("学校门口的路灯坏了一个月，晚上很黑。")
@@ -60,7 +52,7 @@ def test_resident_asks_staff_answers_reply_rate_moves(live_app, browser):
 
         assert _reply_rate(supervisor, base, dept_name) == "0.0%"
 
-        _login(staff, base, clerk_name)
+        log_in(staff, base, clerk_name, Factory.PASSWORD)
         staff.goto(f"{base}/inbox")
         staff.locator(f"a[href$='{thread_url.removeprefix(base)}']").first.click()
         staff.wait_for_load_state()

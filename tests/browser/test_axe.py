@@ -14,6 +14,8 @@ import pytest
 
 from weibo_app.demo import PASSWORD
 
+from .pages import log_in
+
 pytestmark = pytest.mark.browser
 
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
@@ -63,15 +65,6 @@ def _first_id(page, url: str, prefix: str) -> str:
     page.goto(url)
     href = page.locator(f"main a[href^='{prefix}']").first.get_attribute("href")
     return href.removeprefix(prefix).split("?")[0].split("#")[0]
-
-
-def _login(page, base: str, username: str) -> None:
-    page.goto(f"{base}/auth/login")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录", exact=True).click()
-    page.wait_for_load_state()
-    assert "/auth/login" not in page.url, f"{username} could not log in"
 
 
 def _failed_login(page, base: str) -> str:
@@ -127,7 +120,7 @@ def test_no_critical_or_serious_violation(user, demo_site, browser, samples, sta
     problems, moderate = [], []
     try:
         if user:
-            _login(page, base, user)
+            log_in(page, base, user, PASSWORD)
         ids, landing = dict(samples), None
         if user:
             landing = page.url.removeprefix(base)

@@ -8,6 +8,8 @@ import pytest
 from weibo_app.core.extensions import db
 from weibo_app.demo import PASSWORD, seed_demo
 
+from .pages import log_in
+
 pytestmark = pytest.mark.browser
 
 #: Runs before the page's own scripts: every CSP violation the page causes is kept for the test.
@@ -17,15 +19,6 @@ document.addEventListener("securitypolicyviolation", function (e) {
   window.__csp.push(e.violatedDirective + " " + (e.blockedURI || "inline") + " " + (e.sourceFile || ""));
 });
 """
-
-
-def _login(page, base: str, username: str) -> None:
-    page.goto(f"{base}/auth/login")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录", exact=True).click()
-    page.wait_for_load_state()
-    assert "/auth/login" not in page.url, "login failed"
 
 
 def _series(page, chart_id: str) -> dict[str, list]:
@@ -59,7 +52,7 @@ def test_charts_draw_under_the_csp_and_match_the_api(live_app, browser):
         page.on("console", lambda m, seen=console: seen.append(m.text) if m.type in ("error", "warning") else None)
         page.on("pageerror", lambda err, seen=console: seen.append(f"page error: {err}"))
         try:
-            _login(page, base, "ducha")
+            log_in(page, base, "ducha", PASSWORD)
             response = page.goto(f"{base}/dashboard")
             assert response is not None and response.status == 200
             assert "script-src 'self'" in response.headers["content-security-policy"]
@@ -127,7 +120,7 @@ def test_without_javascript_the_tables_show_the_numbers(live_app, browser):
     context = browser.new_context(locale="zh-CN", java_script_enabled=False, viewport={"width": 320, "height": 800})
     page = context.new_page()
     try:
-        _login(page, base, "ducha")
+        log_in(page, base, "ducha", PASSWORD)
         page.goto(f"{base}/dashboard")
         assert page.locator("#chart-distribution-table").is_visible()
         assert page.locator("#chart-compare-table tbody tr").count() >= 5

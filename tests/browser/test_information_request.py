@@ -10,7 +10,7 @@ import pytest
 from weibo_app.core.extensions import db
 
 from ..factories import Factory
-from .test_ask_answer_measure import _login
+from .pages import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -27,7 +27,7 @@ def test_resident_files_staff_answers(live_app, browser):
     resident = browser.new_context(locale="zh-CN").new_page()
     staff = browser.new_context(locale="zh-CN").new_page()
     try:
-        _login(resident, base, "resident1")
+        log_in(resident, base, "resident1", Factory.PASSWORD)
         resident.get_by_role("link", name="我的申请").click()
         resident.get_by_role("link", name="提交新申请").click()
         resident.get_by_label("向哪个部门申请").select_option("jiaoyu")
@@ -39,7 +39,7 @@ def test_resident_files_staff_answers(live_app, browser):
         assert re.search(r"/requests/\d{4}-jiaoyu-0001$", resident.url), resident.url
         request_url = resident.url
 
-        _login(staff, base, clerk_name)
+        log_in(staff, base, clerk_name, Factory.PASSWORD)
         staff.get_by_role("link", name="依申请公开").click()
         staff.get_by_role("link", name=re.compile(r"\d{4}-jiaoyu-0001")).first.click()
         staff.wait_for_load_state()

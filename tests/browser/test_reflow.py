@@ -14,6 +14,8 @@ from weibo_app.core.extensions import db
 from weibo_app.demo import PASSWORD, seed_demo
 from weibo_app.models import User
 
+from .pages import log_in
+
 pytestmark = pytest.mark.browser
 
 PAGES = {
@@ -24,15 +26,6 @@ PAGES = {
     "ducha": ["/dashboard", "/dashboard/rows?figure=threads&department=county", "/dispatch", "/admin/moderation", "/admin/audit"],
     "admin": ["/admin/", "/admin/users", "/admin/settings", "/admin/site", "/admin/sensitive-words"],
 }
-
-
-def _login(page, base: str, username: str) -> None:
-    page.goto(f"{base}/auth/login")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录", exact=True).click()
-    page.wait_for_load_state()
-    assert "/auth/login" not in page.url, "login failed"
 
 
 def _fill_the_inbox(slug: str, rows: int) -> None:
@@ -68,7 +61,7 @@ def test_no_main_page_is_wider_than_the_screen(live_app, browser):
             page = context.new_page()
             try:
                 if user:
-                    _login(page, base, user)
+                    log_in(page, base, user, PASSWORD)
                 for path in paths:
                     response = page.goto(f"{base}{path}")
                     assert response is not None and response.status < 400, (user, path, response and response.status)

@@ -9,7 +9,7 @@ from weibo_app.models import Role
 from weibo_app.replies.operations import create_template
 
 from ..factories import Factory
-from .test_ask_answer_measure import _login
+from .pages import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -35,7 +35,7 @@ def test_staff_insert_a_template_edit_and_send(live_app, browser):
     errors: list[str] = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     try:
-        _login(page, base, clerk_name)
+        log_in(page, base, clerk_name, Factory.PASSWORD)
         page.goto(f"{base}/t/{thread_id}")
         page.get_by_label("插入常用回复").select_option(label="已受理")
         box = page.locator("#reply-body")

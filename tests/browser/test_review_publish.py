@@ -11,17 +11,9 @@ from weibo_app.core.extensions import db
 from weibo_app.models import Role
 
 from ..factories import Factory
+from .pages import log_in
 
 pytestmark = pytest.mark.browser
-
-
-def _login(page, base: str, username: str) -> None:
-    page.goto(f"{base}/auth/login")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(Factory.PASSWORD)
-    page.get_by_role("button", name="登录", exact=True).click()
-    page.wait_for_load_state()
-    assert "/auth/login" not in page.url, "login failed"
 
 
 def test_draft_review_publish_withdraw(live_app, browser):
@@ -37,7 +29,7 @@ def test_draft_review_publish_withdraw(live_app, browser):
     reviewer = browser.new_context(locale="zh-CN").new_page()
     visitor = browser.new_context(locale="zh-CN").new_page()
     try:
-        _login(staff, base, "clerk1")
+        log_in(staff, base, "clerk1", Factory.PASSWORD)
         staff.goto(f"{base}/posts/new")
         staff.get_by_label("内容", exact=False).first.fill("本周六上午城东片区计划停水四小时。")
         staff.get_by_label("分类").select_option("service")
@@ -46,7 +38,7 @@ def test_draft_review_publish_withdraw(live_app, browser):
         assert staff.url.endswith("/review")
         assert staff.get_by_text("待审核").first.is_visible()
 
-        _login(reviewer, base, "reviewer1")
+        log_in(reviewer, base, "reviewer1", Factory.PASSWORD)
         reviewer.goto(f"{base}/review")
         assert reviewer.get_by_role("link", name=re.compile("审核")).first.is_visible()
         reviewer.locator("a[href*='/review/']").first.click()

@@ -47,22 +47,3 @@ def grouping(subtree: bool) -> tuple[sa.Alias, sa.Alias, sa.ColumnElement[bool]]
     else:
         cond = member.id == group.id
     return group, member, cond
-
-
-def percentile(values_sql: sa.ColumnElement, num: int, den: int, n_col, rn_col) -> sa.ColumnElement:
-    """Linear-interpolated percentile ``num/den`` (as ``percentile_cont``) from ranked rows.
-
-    ``rn_col`` is the 1-based rank of a value, ``n_col`` the group's count. The
-    position is 1 + (n - 1) * num / den; the two ranks around it are blended.
-    Integer arithmetic keeps the floor identical on SQLite and PostgreSQL.
-    """
-    scaled = (n_col - 1) * num
-    low = 1 + scaled // den
-    frac = sa.cast(scaled % den, sa.Float) / float(den)
-    return sa.func.sum(
-        sa.case(
-            (rn_col == low, values_sql * (1.0 - frac)),
-            (rn_col == low + 1, values_sql * frac),
-            else_=0.0,
-        )
-    )
