@@ -8,7 +8,8 @@ import pytest
 
 from weibo_app.core.clock import local_today
 from weibo_app.core.extensions import db
-from weibo_app.metrics.queries import compute_metrics, make_period
+from weibo_app.metrics.figures import compute_metrics
+from weibo_app.metrics.queries import make_period
 from weibo_app.models import Role
 from weibo_app.threads.operations import reply_to_thread
 from weibo_app.threads.recording import record_request

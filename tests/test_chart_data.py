@@ -24,7 +24,8 @@ from tests.conftest import utc
 from weibo_app.core.extensions import db
 from weibo_app.dashboard.charts import chart_data
 from weibo_app.metrics.distribution import BUCKET_KEYS, first_response_distribution
-from weibo_app.metrics.queries import compute_metrics, make_period
+from weibo_app.metrics.figures import compute_metrics
+from weibo_app.metrics.queries import make_period
 from weibo_app.metrics.trends import weekly_trends
 from weibo_app.models import Role
 from weibo_app.threads import operations as ops

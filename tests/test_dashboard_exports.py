@@ -8,7 +8,8 @@ import pytest
 from openpyxl import load_workbook
 
 from weibo_app.core.clock import local_today
-from weibo_app.metrics.queries import FIELDS, compute_metrics, make_period
+from weibo_app.metrics.figures import compute_metrics
+from weibo_app.metrics.queries import FIELDS, make_period
 from weibo_app.models import Role
 
 

@@ -39,7 +39,8 @@ from werkzeug.security import generate_password_hash
 
 from weibo_app.core.exceptions import Invalid
 from weibo_app.core.extensions import db
-from weibo_app.metrics.queries import compute_metrics, make_period
+from weibo_app.metrics.figures import compute_metrics
+from weibo_app.metrics.queries import make_period
 from weibo_app.metrics.rows import rows_behind
 from weibo_app.models import Reply
 from weibo_app.models import user as user_model

@@ -17,7 +17,8 @@ import sqlalchemy as sa
 
 from weibo_app.core.clock import local_midnight_utc
 from weibo_app.core.extensions import db
-from weibo_app.metrics.queries import compute_metrics, make_period
+from weibo_app.metrics.figures import compute_metrics
+from weibo_app.metrics.queries import make_period
 from weibo_app.models import (
     Department,
     ExtensionRequest,

@@ -8,7 +8,8 @@ import time_machine
 
 from weibo_app.core.exceptions import Conflict, Forbidden, Invalid, NotFound
 from weibo_app.core.extensions import db
-from weibo_app.metrics.queries import compute_metrics, make_period
+from weibo_app.metrics.figures import compute_metrics
+from weibo_app.metrics.queries import make_period
 from weibo_app.models import AuditLog, Flag, Notification, Role, Thread
 from weibo_app.moderation import operations as mod
 from weibo_app.threads.operations import reply_to_thread

@@ -12,7 +12,8 @@ import sqlalchemy as sa
 import time_machine
 
 from weibo_app.core.extensions import db
-from weibo_app.metrics.queries import compute_metrics, make_period
+from weibo_app.metrics.figures import compute_metrics
+from weibo_app.metrics.queries import make_period
 from weibo_app.models import AuditLog, Post
 from weibo_app.posts import amend
 from weibo_app.posts import lifecycle as ops

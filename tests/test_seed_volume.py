@@ -9,7 +9,8 @@ import sqlalchemy as sa
 from weibo_app.core.clock import to_local, utcnow
 from weibo_app.core.extensions import db
 from weibo_app.demo_volume import ADMIN, HOT_POST_THREADS, SUPERVISOR
-from weibo_app.metrics.queries import compute_metrics, make_period
+from weibo_app.metrics.figures import compute_metrics
+from weibo_app.metrics.queries import make_period
 from weibo_app.models import Department, Post, Reply, Thread, User
 from weibo_app.threads.operations import due_for
 

@@ -11,7 +11,8 @@ import time_machine
 from weibo_app.core.exceptions import Conflict, Forbidden, Invalid
 from weibo_app.core.extensions import db
 from weibo_app.core.text import extract_topics, match_mentions, render_post_html
-from weibo_app.metrics.queries import compute_metrics, make_period
+from weibo_app.metrics.figures import compute_metrics
+from weibo_app.metrics.queries import make_period
 from weibo_app.models import Follow, Like, PostState, PostTopic, Repost, Role
 from weibo_app.social import operations as ops
 

@@ -4,7 +4,8 @@ from flask import jsonify, request
 
 from ..dashboard.period import parse_period
 from ..departments.operations import get_department
-from ..metrics.queries import compute_metrics, parse_channel
+from ..metrics.figures import compute_metrics
+from ..metrics.queries import parse_channel
 from . import bp
 from .serializers import iso
 

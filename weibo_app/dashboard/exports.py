@@ -10,8 +10,9 @@ from flask_login import login_required
 from ..core.clock import to_local
 from ..core.labels import KIND_LABELS, STATE_LABELS
 from ..core.tables import FORMATS, send_table
+from ..metrics.figures import compute_metrics
 from ..metrics.labels import FIGURE_LABELS, figure_label
-from ..metrics.queries import FIELDS, compute_metrics, parse_channel
+from ..metrics.queries import FIELDS, parse_channel
 from ..metrics.rows import THREAD_FIGURES, rows_behind
 from .period import parse_period
 from .routes import _require_overseer as require_overseer

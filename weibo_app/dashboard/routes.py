@@ -14,9 +14,10 @@ from ..core.pagecache import cached_page
 from ..core.settings import get_setting
 from ..departments.operations import get_department
 from ..disclosure.queries import dashboard_figures as request_figures
+from ..metrics.figures import compute_metrics
 from ..metrics.index import index_formula
 from ..metrics.labels import FIGURE_LABELS, short_label
-from ..metrics.queries import compute_metrics, parse_channel
+from ..metrics.queries import parse_channel
 from ..metrics.rows import FIGURES, THREAD_FIGURES, rows_behind
 from ..metrics.trends import bar_class, weekly_trends
 from ..models import Department

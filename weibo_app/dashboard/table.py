@@ -1,6 +1,6 @@
 """The dashboard's metrics table: which figure columns show, in what order, and how the rows sort.
 
-The figures themselves come from ``metrics.queries.compute_metrics``; this module only chooses
+The figures themselves come from ``metrics.figures.compute_metrics``; this module only chooses
 and orders what is already computed (exports keep every figure whatever is chosen here).
 """
 

@@ -16,7 +16,8 @@ from ..core.extensions import db
 from ..core.pagecache import cached_page
 from ..core.text import normalize
 from ..departments.operations import get_department
-from ..metrics.queries import compute_metrics, make_period
+from ..metrics.figures import compute_metrics
+from ..metrics.queries import make_period
 from ..models import Department
 from ..threads.page_forms import ask_form
 from ..threads.queries import board_threads

@@ -20,7 +20,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..core.extensions import db
-from ..metrics.queries import compute_metrics, make_period, published_in
+from ..metrics.figures import compute_metrics
+from ..metrics.queries import make_period, published_in
 from ..models import (
     AnnualReport,
     Appeal,
