@@ -39,16 +39,17 @@ from werkzeug.security import generate_password_hash
 
 from weibo_app.core.exceptions import Invalid
 from weibo_app.core.extensions import db
+from weibo_app.metrics import facts
 from weibo_app.metrics.figures import compute_metrics
 from weibo_app.metrics.queries import make_period
 from weibo_app.metrics.rows import rows_behind
-from weibo_app.models import Reply
+from weibo_app.models import Reply, Thread
 from weibo_app.models import user as user_model
 from weibo_app.moderation.operations import add_sensitive_word, release_item
 from weibo_app.threads import loop, routing
 from weibo_app.threads import operations as ops
 
-from .loop_world import LoopWorld, at, utc
+from .loop_world import LoopWorld, at, fresh, utc
 
 AS_OF = utc(2026, 3, 10, 2, 0)
 FROM, TO = date(2026, 3, 2), date(2026, 3, 9)
@@ -153,8 +154,12 @@ def check(row: dict, expected: dict) -> None:
             assert row[name] == value, name
 
 
-def test_every_loop_rule_in_the_figures(s):
-    rows = {r["department"]: r for r in compute_metrics(make_period(FROM, TO, AS_OF))}
+@pytest.mark.parametrize("stored", [None, True, False], ids=["as-settled", "stored-facts", "from-the-rows"])
+def test_every_loop_rule_in_the_figures(s, stored):
+    # Every step above went through the services: the facts kept on the threads are settled by
+    # AS_OF and give the same figures as the replies, extensions and events themselves.
+    assert facts.settled(AS_OF) and not facts.settled(utc(2026, 3, 9, 1, 0))
+    rows = {r["department"]: r for r in compute_metrics(make_period(FROM, TO, AS_OF), stored_facts=stored)}
     for slug, expected in EXPECTED.items():
         check(rows[slug], expected)
 
@@ -229,3 +234,18 @@ def test_the_index_formula_is_printed_where_the_index_is_shown(s, client, make, 
     assert board.index("丙局") < board.index("甲局") < board.index("乙局")
     assert "僵尸号" in dash
 
+
+
+def test_the_facts_kept_by_the_writes_are_what_a_fresh_reckoning_gives(s):
+    """Every service above changed the threads' reply facts in its own transaction; recomputing
+    them all from the rows changes nothing."""
+    kept = sa.select(Thread.id, *[getattr(Thread, name) for name in facts.COLUMNS]).order_by(Thread.id)
+    before = db.session.execute(kept).all()
+    assert facts.refresh_facts() == len(before)
+    assert db.session.execute(kept).all() == before
+    by_id = {row.id: row for row in before}
+    assert by_id[s["k1"].id].loop_steps & facts.LOOP_BITS["reworked"]
+    extended = utc(2026, 3, 10, 15, 59, 59)  # the approved day's end; the answer came on the 9th
+    assert by_id[s["e1"].id].counted_due_at == by_id[s["e1"].id].counted_due_at_final == extended
+    assert by_id[s["e2"].id].counted_due_at == fresh(s["e2"].id).first_due_at  # rejected: not moved
+    assert by_id[s["h1"].id].counted_first_response_at == utc(2026, 3, 6, 2, 0)

@@ -153,10 +153,12 @@ def configure_security(app: Flask) -> None:
 
 def configure_signals(app: Flask) -> None:
     """Features that react to domain events subscribe here, not as a side effect of an import."""
+    from .metrics import facts
     from .notifications import subscribers
     from .social import topics
     from .threads import operations as threads
 
+    facts.connect()
     subscribers.connect()
     topics.connect()
     threads.connect()

@@ -129,6 +129,20 @@ def register(app: Flask) -> None:
         db.session.commit()
         click.echo(f"{n} threads closed")
 
+    @app.cli.command("refresh-facts")
+    def refresh_facts_cmd() -> None:
+        """Recompute every thread's stored reply facts (after loading rows around the application).
+
+        The application keeps them in the transaction of each write; rows loaded straight into
+        the tables have none, and the figures work them out from the rows until this runs.
+        Safe to re-run.
+        """
+        from .metrics.facts import refresh_facts
+
+        n = refresh_facts()
+        db.session.commit()
+        click.echo(f"reply facts refreshed for {n} threads")
+
     @app.cli.command("analyze")
     def analyze_cmd() -> None:
         """Refresh the database planner's statistics (nightly, cron).

@@ -41,6 +41,7 @@ from .core.extensions import db
 from .core.settings import get_setting
 from .core.text import mask_pii, render_html, render_public_html
 from .departments.operations import create_department
+from .metrics.facts import refresh_facts
 from .models import Department, Post, PostState, Reply, Role, Thread, ThreadKind, ThreadState, User
 from .threads.operations import due_for
 
@@ -122,6 +123,9 @@ def seed_volume(posts: int = 20_000, threads: int = 100_000, departments: int = 
     n_threads = _threads(rng, depts, staff, resident_ids, post_times, threads, weights, speed, answer_rate,
                          start, now, say)
     _fix_sequences()
+    db.session.commit()
+    say("reply facts of the threads (for the figures)")
+    refresh_facts()
     db.session.commit()
     # Planner statistics for the new volume: without them SQLite does not know the listed-posts
     # index is the short way to the newest posts (PostgreSQL's autovacuum would get there later).

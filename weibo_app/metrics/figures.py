@@ -11,6 +11,7 @@ from ..core.extensions import db
 from ..core.settings import get_setting
 from ..models import Department, ExtensionRequest, Follow, Like, Post, PostViewDaily, Repost, Thread
 from . import counting as c
+from . import facts
 from . import rollup as r
 from .index import responsiveness_index
 from .queries import (
@@ -42,7 +43,7 @@ from .sql import grouping, hours_between
 
 def compute_metrics(
     period: Period, *, department_ids: list[int] | None = None, subtree: bool = False,
-    channel: str | None = None,
+    channel: str | None = None, stored_facts: bool | None = None,
 ) -> list[dict]:
     """One row of every field per department, in tree order.
 
@@ -52,6 +53,11 @@ def compute_metrics(
     Every figure is aggregated once per department (GROUP BY department) and rolled up to each
     reported department's subtree in Python (rollup.py), so the roll-up costs no extra pass over
     the threads however deep the tree.
+
+    The reply facts of the threads (first response, first final answer, due times, closed-loop
+    steps) are read from the threads themselves when they are settled at ``as_of`` (facts.py),
+    otherwise worked out from the replies; ``stored_facts`` forces one way (for the tests that
+    hold the two to each other).
     """
     paths = dict(db.session.execute(sa.select(Department.id, Department.path)).all())
     groups = sa.select(Department.id, Department.slug, Department.name).order_by(Department.path)
@@ -80,38 +86,8 @@ def compute_metrics(
 
     by_channel = Thread.channel == channel if channel else sa.true()
     in_scope = sa.and_(opened_in(period), by_channel, of_members(Thread.department_id))
-    # The moments every reply figure is judged on, for all the threads of the period at once:
-    # grouped passes over the replies and extensions, joined by thread (not a lookup per thread).
-    counted = c.replies_by_thread(period.as_of, in_scope)
-    in_force = c.extensions_by_thread(period.as_of)
-    once = (
-        sa.select(Thread.id.label("id"), counted.c.first_response, counted.c.first_final,
-                  c.due_from(in_force.c.latest).label("due_now"))
-        .select_from(Thread)
-        .outerjoin(counted, counted.c.thread_id == Thread.id)
-        .outerjoin(in_force, in_force.c.thread_id == Thread.id)
-        .where(in_scope).cte("thread_facts").prefix_with("MATERIALIZED")
-    )
-    at_answer = (
-        sa.select(once.c.id, sa.func.max(ExtensionRequest.new_due_at).label("latest"))
-        .select_from(once)
-        .join(ExtensionRequest, sa.and_(ExtensionRequest.thread_id == once.c.id, c.approved_by(once.c.first_final)))
-        .group_by(once.c.id).subquery("extensions_at_answer")
-    )
-    f = thread_facts(period, first_response=once.c.first_response, first_final=once.c.first_final,
-                     due_now=once.c.due_now, due_at_first_final=c.due_from(at_answer.c.latest))
-    counts = (
-        _count(is_dismissed()), _count(is_responded(period, f)), _count(is_answered(period, f)),
-        _count(on_time_base(period, f)), _count(on_time(period, f)),
-        _count(Thread.rating.in_(GOOD_RATINGS)), sa.func.count(Thread.rating),
-        _count(Thread.resolved.is_(True)), sa.func.count(Thread.resolved), _count(is_hidden()),
-        *[_count(cond(period)) for cond in LOOP_FIGURES.values()],
-    )
-    stmt = (
-        sa.select(Thread.department_id, sa.func.count(Thread.id), *counts)
-        .select_from(Thread).join(once, once.c.id == Thread.id)
-        .outerjoin(at_answer, at_answer.c.id == once.c.id)
-    )
+    stmt, responded_hours = _thread_passes(period, in_scope, facts.settled(period.as_of)
+                                           if stored_facts is None else stored_facts)
     for gid, (threads, dismissed, responded, answered, base, timely, good, rated, solved, told, hidden, *loop) in (
         roll_up(per_department(stmt, Thread.department_id), 11 + len(LOOP_FIGURES))
     ):
@@ -121,13 +97,9 @@ def compute_metrics(
                          satisfaction_rate=_ratio(good, rated), resolved_rate=_ratio(solved, told),
                          **dict(zip(LOOP_FIGURES, loop, strict=True)))
 
-    counted = c.replies_by_thread(period.as_of, in_scope)
-    f = thread_facts(period, first_response=counted.c.first_response)
-    hours = sa.cast(hours_between(f.first_response, Thread.opened_at), sa.Float)
     values: dict[int, list[float]] = {}
     for dept, h in db.session.execute(
-        sa.select(Thread.department_id, hours).select_from(Thread).join(counted, counted.c.thread_id == Thread.id)
-        .where(in_scope, is_responded(period, f)),
+        responded_hours,
         # Streamed in batches (a server-side cursor on PostgreSQL): a year of a county is close to
         # a million values, which need not sit in the driver's buffer as well as in ``values``.
         execution_options={"yield_per": 20_000},
@@ -196,3 +168,61 @@ def days_since(last: datetime | None, as_of: datetime) -> int | None:
     if last.tzinfo is None:  # an aggregate over a TypeDecorator column comes back raw
         last = last.replace(tzinfo=UTC)
     return max(0, (as_of - last).days)
+
+
+def _thread_passes(period: Period, in_scope, stored: bool) -> tuple[sa.Select, sa.Select]:
+    """The per-department counts of the period's threads, and each responded thread's
+    department and first-response hours: from the stored facts, or from the rows."""
+    if stored:
+        f = thread_facts(period, first_response=Thread.counted_first_response_at,
+                         first_final=Thread.counted_first_final_at, due_now=Thread.counted_due_at,
+                         due_at_first_final=Thread.counted_due_at_final)
+        loop = [Thread.loop_steps.op("&")(facts.LOOP_BITS[name]) != 0 for name in LOOP_FIGURES]
+        counts = sa.select(Thread.department_id, sa.func.count(Thread.id), *_thread_counts(period, f, loop))
+        hours = sa.select(Thread.department_id, _hours(f))
+        return counts.where(in_scope), hours.where(in_scope, is_responded(period, f))
+    # The moments every reply figure is judged on, for all the threads of the period at once:
+    # grouped passes over the replies and extensions, joined by thread (not a lookup per thread).
+    counted = c.replies_by_thread(period.as_of, in_scope)
+    in_force = c.extensions_by_thread(period.as_of)
+    once = (
+        sa.select(Thread.id.label("id"), counted.c.first_response, counted.c.first_final,
+                  c.due_from(in_force.c.latest).label("due_now"))
+        .select_from(Thread)
+        .outerjoin(counted, counted.c.thread_id == Thread.id)
+        .outerjoin(in_force, in_force.c.thread_id == Thread.id)
+        .where(in_scope).cte("thread_facts").prefix_with("MATERIALIZED")
+    )
+    at_answer = (
+        sa.select(once.c.id, sa.func.max(ExtensionRequest.new_due_at).label("latest"))
+        .select_from(once)
+        .join(ExtensionRequest, sa.and_(ExtensionRequest.thread_id == once.c.id, c.approved_by(once.c.first_final)))
+        .group_by(once.c.id).subquery("extensions_at_answer")
+    )
+    f = thread_facts(period, first_response=once.c.first_response, first_final=once.c.first_final,
+                     due_now=once.c.due_now, due_at_first_final=c.due_from(at_answer.c.latest))
+    loop = [cond(period) for cond in LOOP_FIGURES.values()]
+    counts = (
+        sa.select(Thread.department_id, sa.func.count(Thread.id), *_thread_counts(period, f, loop))
+        .select_from(Thread).join(once, once.c.id == Thread.id)
+        .outerjoin(at_answer, at_answer.c.id == once.c.id)
+    )
+    replied = c.replies_by_thread(period.as_of, in_scope)
+    f = thread_facts(period, first_response=replied.c.first_response)
+    hours = (sa.select(Thread.department_id, _hours(f)).select_from(Thread)
+             .join(replied, replied.c.thread_id == Thread.id).where(in_scope, is_responded(period, f)))
+    return counts, hours
+
+
+def _thread_counts(period: Period, f, loop) -> tuple:
+    return (
+        _count(is_dismissed()), _count(is_responded(period, f)), _count(is_answered(period, f)),
+        _count(on_time_base(period, f)), _count(on_time(period, f)),
+        _count(Thread.rating.in_(GOOD_RATINGS)), sa.func.count(Thread.rating),
+        _count(Thread.resolved.is_(True)), sa.func.count(Thread.resolved), _count(is_hidden()),
+        *[_count(cond) for cond in loop],
+    )
+
+
+def _hours(f) -> sa.ColumnElement[float]:
+    return sa.cast(hours_between(f.first_response, Thread.opened_at), sa.Float)

@@ -7,6 +7,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
 from ..models import Department
+from ..models.types import UTCDateTime
 
 
 class hours_between(FunctionElement):
@@ -47,3 +48,22 @@ def grouping(subtree: bool) -> tuple[sa.Alias, sa.Alias, sa.ColumnElement[bool]]
     else:
         cond = member.id == group.id
     return group, member, cond
+
+
+class latest_of(FunctionElement):
+    """The latest of several moments, NULLs ignored; the first must never be NULL."""
+
+    type = UTCDateTime()
+    inherit_cache = True
+
+
+@compiles(latest_of, "sqlite")
+def _latest_sqlite(element, compiler, **kw):
+    # SQLite's many-argument max() is NULL as soon as one argument is: each falls back to the first.
+    first, *others = [compiler.process(arg, **kw) for arg in element.clauses]
+    return "max(" + ", ".join([first, *(f"coalesce({o}, {first})" for o in others)]) + ")"
+
+
+@compiles(latest_of, "postgresql")
+def _latest_postgresql(element, compiler, **kw):
+    return "greatest(" + ", ".join(compiler.process(arg, **kw) for arg in element.clauses) + ")"

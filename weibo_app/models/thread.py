@@ -64,6 +64,8 @@ class Thread(db.Model):
         # has no implicit row id to order them by), and its counts read from the index alone.
         sa.Index("ix_threads_inbox", "department_id", "state", "due_at", "id"),
         sa.Index("ix_threads_dept_opened", "department_id", "opened_at"),
+        # The stored figures' facts are in use only while none is newer than the moment judged.
+        sa.Index("ix_threads_counted_at", "counted_at"),
         # An integration's reference names one thread per department (idempotent recording).
         sa.UniqueConstraint("department_id", "external_ref", name="uq_threads_department_external_ref"),
     )
@@ -115,6 +117,17 @@ class Thread(db.Model):
     contact_phone: Mapped[str | None] = mapped_column(sa.String(30))
     external_ref: Mapped[str | None] = mapped_column(sa.String(100))
     recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # The reply facts the figures judge the thread on, as they stand now (metrics/facts.py keeps
+    # them, in the transaction of every write that changes them); not loaded with the thread.
+    counted_first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime, deferred=True,
+                                                                       deferred_group="facts")
+    counted_first_final_at: Mapped[datetime | None] = mapped_column(UTCDateTime, deferred=True,
+                                                                    deferred_group="facts")
+    counted_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, deferred=True, deferred_group="facts")
+    counted_due_at_final: Mapped[datetime | None] = mapped_column(UTCDateTime, deferred=True,
+                                                                  deferred_group="facts")
+    loop_steps: Mapped[int] = mapped_column(default=0, server_default="0", deferred=True, deferred_group="facts")
+    counted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, deferred=True, deferred_group="facts")
 
     post: Mapped[Post | None] = relationship()
     department: Mapped[Department] = relationship()
