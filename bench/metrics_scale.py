@@ -27,7 +27,7 @@ import sqlalchemy as sa
 from weibo_app import create_app
 from weibo_app.core.clock import to_local, utcnow
 from weibo_app.core.extensions import db
-from weibo_app.metrics import figures
+from weibo_app.metrics import figures, upkeep
 from weibo_app.metrics import queries as q
 from weibo_app.models import Department, ExtensionRequest, Post, Reply, Thread, ThreadEvent, TransferRequest, User
 
@@ -76,13 +76,13 @@ def seed(departments: int, threads: int, posts: int, rnd: random.Random) -> None
             if state in ("dismissed",) or (state == "awaiting" and rnd.random() < 0.7):
                 continue
             at = opened + timedelta(seconds=rnd.randint(600, 12 * 86400))
-            if rnd.random() < 0.25:  # an interim reply first
+            if rnd.random() < 0.25 and at <= now:  # an interim reply first (nothing happens after now)
                 reply_id += 1
                 rps.append(_reply(reply_id, tid, dept, at, final=False))
                 at += timedelta(seconds=rnd.randint(600, 3 * 86400))
             if state != "awaiting" and at <= now:
                 reply_id += 1
-                reworked = at + timedelta(hours=5) if rnd.random() < 0.03 else None
+                reworked = at + timedelta(hours=5) if rnd.random() < 0.03 and at + timedelta(hours=25) <= now else None
                 rps.append(_reply(reply_id, tid, dept, at, final=True, reworked_at=reworked))
                 if reworked is not None:
                     event_id += 1
@@ -90,10 +90,10 @@ def seed(departments: int, threads: int, posts: int, rnd: random.Random) -> None
                     reply_id += 1
                     rps.append(_reply(reply_id, tid, dept, reworked + timedelta(hours=20), final=True))
             for kind, share in (("urge", 0.05), ("visit", 0.1)):
-                if rnd.random() < share:
+                if rnd.random() < share and opened + timedelta(days=1) <= now:
                     event_id += 1
                     evs.append(_event(event_id, tid, dept, kind, opened + timedelta(days=1)))
-            if rnd.random() < 0.03:
+            if rnd.random() < 0.03 and opened + timedelta(hours=2) <= now:
                 ext_id += 1
                 exts.append({"id": ext_id, "thread_id": tid, "department_id": dept, "requested_by_id": 1,
                              "until": to_local(due + timedelta(days=7)).date(), "new_due_at": due + timedelta(days=7),
@@ -157,6 +157,10 @@ def run(uri: str, args) -> None:
             started = time.perf_counter()
             seed(args.departments, args.threads, args.posts, random.Random(args.seed))
             print(f"seeded in {time.perf_counter() - started:.0f} s", flush=True)
+            started = time.perf_counter()
+            upkeep.refresh()
+            db.session.commit()
+            print(f"reply facts and daily counts stored in {time.perf_counter() - started:.0f} s", flush=True)
         measure(args.runs, (None, "phone") if args.by_channel else (None,))
         db.session.remove()
         db.engine.dispose()

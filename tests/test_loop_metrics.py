@@ -39,11 +39,11 @@ from werkzeug.security import generate_password_hash
 
 from weibo_app.core.exceptions import Invalid
 from weibo_app.core.extensions import db
-from weibo_app.metrics import facts
+from weibo_app.metrics import daily, facts, upkeep
 from weibo_app.metrics.figures import compute_metrics
 from weibo_app.metrics.queries import make_period
 from weibo_app.metrics.rows import rows_behind
-from weibo_app.models import Reply, Thread
+from weibo_app.models import Reply, Thread, ThreadDay
 from weibo_app.models import user as user_model
 from weibo_app.moderation.operations import add_sensitive_word, release_item
 from weibo_app.threads import loop, routing
@@ -239,13 +239,22 @@ def test_the_index_formula_is_printed_where_the_index_is_shown(s, client, make, 
 def test_the_facts_kept_by_the_writes_are_what_a_fresh_reckoning_gives(s):
     """Every service above changed the threads' reply facts in its own transaction; recomputing
     them all from the rows changes nothing."""
-    kept = sa.select(Thread.id, *[getattr(Thread, name) for name in facts.COLUMNS]).order_by(Thread.id)
+    kept = sa.select(Thread.id, Thread.opened_day, *[getattr(Thread, name) for name in facts.COLUMNS]).order_by(Thread.id)
+    days = sa.select(ThreadDay).order_by(ThreadDay.department_id, ThreadDay.day, ThreadDay.channel)
     before = db.session.execute(kept).all()
-    assert facts.refresh_facts() == len(before)
+    counted = [_day_row(d) for d in db.session.scalars(days)]
+    assert upkeep.refresh() == len(before)
+    db.session.expire_all()
     assert db.session.execute(kept).all() == before
+    assert [_day_row(d) for d in db.session.scalars(days)] == counted
+    assert sum(d["threads"] for d in counted) == len(before) and any(d["reworked"] for d in counted)
     by_id = {row.id: row for row in before}
     assert by_id[s["k1"].id].loop_steps & facts.LOOP_BITS["reworked"]
     extended = utc(2026, 3, 10, 15, 59, 59)  # the approved day's end; the answer came on the 9th
     assert by_id[s["e1"].id].counted_due_at == by_id[s["e1"].id].counted_due_at_final == extended
     assert by_id[s["e2"].id].counted_due_at == fresh(s["e2"].id).first_due_at  # rejected: not moved
     assert by_id[s["h1"].id].counted_first_response_at == utc(2026, 3, 6, 2, 0)
+
+
+def _day_row(day: ThreadDay) -> dict:
+    return {name: getattr(day, name) for name in ("department_id", "day", "channel", *daily.COUNTS)}

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from weibo_app.core.clock import local_midnight_utc
 from weibo_app.core.extensions import db
-from weibo_app.metrics import facts
+from weibo_app.metrics import facts, upkeep
 from weibo_app.metrics.figures import compute_metrics
 from weibo_app.metrics.queries import make_period
 from weibo_app.models import (
@@ -242,7 +242,7 @@ def test_every_figure_equals_a_count_by_hand(app, subtests):
     # Rows written around the ORM keep the stored reply facts out of use until they are refreshed.
     late = BASE + timedelta(seconds=SPAN + 11 * 86400)  # replies come up to 9 days after opening, reworks a day later
     assert not facts.settled(late)
-    facts.refresh_facts()
+    upkeep.refresh()
     assert facts.settled(late) and not facts.settled(BASE + timedelta(days=60))
     data = _load()
     paths = {d["id"]: d["path"] for d in data["departments"]}

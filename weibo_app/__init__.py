@@ -153,12 +153,12 @@ def configure_security(app: Flask) -> None:
 
 def configure_signals(app: Flask) -> None:
     """Features that react to domain events subscribe here, not as a side effect of an import."""
-    from .metrics import facts
+    from .metrics import upkeep
     from .notifications import subscribers
     from .social import topics
     from .threads import operations as threads
 
-    facts.connect()
+    upkeep.connect()
     subscribers.connect()
     topics.connect()
     threads.connect()

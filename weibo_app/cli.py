@@ -131,15 +131,16 @@ def register(app: Flask) -> None:
 
     @app.cli.command("refresh-facts")
     def refresh_facts_cmd() -> None:
-        """Recompute every thread's stored reply facts (after loading rows around the application).
+        """Recompute every thread's stored reply facts and the daily counts (after loading rows
+        around the application, or after changing the site's time zone).
 
         The application keeps them in the transaction of each write; rows loaded straight into
         the tables have none, and the figures work them out from the rows until this runs.
         Safe to re-run.
         """
-        from .metrics.facts import refresh_facts
+        from .metrics.upkeep import refresh
 
-        n = refresh_facts()
+        n = refresh()
         db.session.commit()
         click.echo(f"reply facts refreshed for {n} threads")
 

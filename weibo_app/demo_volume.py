@@ -41,7 +41,7 @@ from .core.extensions import db
 from .core.settings import get_setting
 from .core.text import mask_pii, render_html, render_public_html
 from .departments.operations import create_department
-from .metrics.facts import refresh_facts
+from .metrics.upkeep import refresh as refresh_figures
 from .models import Department, Post, PostState, Reply, Role, Thread, ThreadKind, ThreadState, User
 from .threads.operations import due_for
 
@@ -124,8 +124,8 @@ def seed_volume(posts: int = 20_000, threads: int = 100_000, departments: int = 
                          start, now, say)
     _fix_sequences()
     db.session.commit()
-    say("reply facts of the threads (for the figures)")
-    refresh_facts()
+    say("reply facts and daily counts of the threads (for the figures)")
+    refresh_figures()
     db.session.commit()
     # Planner statistics for the new volume: without them SQLite does not know the listed-posts
     # index is the short way to the newest posts (PostgreSQL's autovacuum would get there later).

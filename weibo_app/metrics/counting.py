@@ -119,3 +119,13 @@ def was_transferred(as_of) -> sa.ColumnElement[bool]:
         sa.select(TransferRequest.thread_id)
         .where(TransferRequest.state == ApprovalState.APPROVED, TransferRequest.decided_at <= as_of)
     )
+
+
+#: The closed-loop figures (DESIGN.md): the thread went through the step by ``as_of``.
+LOOP_STEPS = {
+    "extended": was_extended,
+    "reworked": lambda as_of: has_event(EventKind.REWORK, as_of),
+    "urged": lambda as_of: has_event(EventKind.URGE, as_of),
+    "transfers": was_transferred,
+    "visited": lambda as_of: has_event(EventKind.VISIT, as_of),
+}

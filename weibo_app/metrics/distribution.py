@@ -13,7 +13,6 @@ from flask_babel import lazy_gettext as _l
 
 from ..core.extensions import db
 from ..models import Department, Thread
-from . import counting as c
 from . import queries as q
 from .sql import hours_between
 
@@ -32,7 +31,7 @@ BUCKET_KEYS = tuple(key for key, *_rest in BUCKETS)
 def first_response_seconds(p: q.Period) -> sa.ColumnElement:
     """The first-response time of a thread in whole seconds (the shared hours, rid of float noise
     so that exactly 4 hours falls in "4–8 hours" on both databases)."""
-    return sa.func.round(hours_between(c.first_response_at(p.as_of), Thread.opened_at) * 3600.0)
+    return sa.func.round(hours_between(q.thread_facts(p).first_response, Thread.opened_at) * 3600.0)
 
 
 def bucket_of(p: q.Period) -> sa.ColumnElement[int]:

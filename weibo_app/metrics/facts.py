@@ -7,14 +7,14 @@ the replies, extensions, transfers and events of every thread of the period, whi
 year's figures spent their time on. So they are also stored on the thread
 (``Thread.counted_*``, ``Thread.loop_steps``), computed by the very functions of counting.py
 judged at the end of time, and refreshed in the same transaction as any write that can change
-them (``connect``: a flush hook, so every write path is covered without remembering to call it).
+them (upkeep.py: a flush hook, so every write path is covered without remembering to call it).
 
 The stored facts are the facts at ``as_of`` whenever nothing that feeds them happened after
 ``as_of``: ``Thread.counted_at`` is the latest such moment of the thread (a reply's release or
 rework, an extension or transfer decision, an event), and ``settled`` says whether every thread's
 is at or before ``as_of``. Otherwise (a report on a past moment) the figures are worked out from
 the rows, as before. Rows written around the ORM (bulk loads) leave ``counted_at`` empty, which
-keeps the stored facts out of use until ``refresh_facts`` has run (``flask refresh-facts``).
+keeps the stored facts out of use until they are refreshed (``flask refresh-facts``).
 """
 
 from __future__ import annotations
@@ -23,11 +23,9 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 
 from ..core.extensions import db
-from ..models import EventKind, ExtensionRequest, Reply, Thread, ThreadEvent, TransferRequest
+from ..models import ExtensionRequest, Reply, Thread, ThreadEvent, TransferRequest
 from . import counting as c
 from .sql import latest_of
 
@@ -40,15 +38,7 @@ LOOP_BITS = {"extended": 1, "reworked": 2, "urged": 4, "transfers": 8, "visited"
 COLUMNS = ("counted_first_response_at", "counted_first_final_at", "counted_due_at",
            "counted_due_at_final", "loop_steps", "counted_at")
 
-_LOOP_CONDITIONS = {
-    "extended": lambda: c.was_extended(END_OF_TIME),
-    "reworked": lambda: c.has_event(EventKind.REWORK, END_OF_TIME),
-    "urged": lambda: c.has_event(EventKind.URGE, END_OF_TIME),
-    "transfers": lambda: c.was_transferred(END_OF_TIME),
-    "visited": lambda: c.has_event(EventKind.VISIT, END_OF_TIME),
-}
-_WATCHED = (Reply, ExtensionRequest, TransferRequest, ThreadEvent)
-_PENDING = "metrics.facts.pending"
+SETTLED = "metrics.facts.settled"
 BATCH = 500
 
 
@@ -59,8 +49,7 @@ def _latest(column, owner) -> sa.ScalarSelect:
 def fact_values() -> dict[str, sa.ColumnElement]:
     """The stored facts as SQL correlated to ``Thread``: counting.py's definitions at the end of time."""
     first_final = c.first_final_at(END_OF_TIME)
-    steps = sum(sa.case((cond(), bit), else_=0) for cond, bit in
-                ((_LOOP_CONDITIONS[name], bit) for name, bit in LOOP_BITS.items()))
+    steps = sum(sa.case((c.LOOP_STEPS[name](END_OF_TIME), bit), else_=0) for name, bit in LOOP_BITS.items())
     return {
         "counted_first_response_at": c.first_response_at(END_OF_TIME),
         "counted_first_final_at": first_final,
@@ -81,6 +70,7 @@ def fact_values() -> dict[str, sa.ColumnElement]:
 def refresh_facts(connection: sa.Connection | None = None, thread_ids: Iterable[int] | None = None) -> int:
     """Recompute the stored facts of the given threads (None: every thread). Safe to re-run."""
     conn = connection if connection is not None else db.session.connection()
+    db.session.info.pop(SETTLED, None)
     stmt = sa.update(Thread).values(**fact_values()).execution_options(synchronize_session=False)
     if thread_ids is None:
         return conn.execute(stmt).rowcount or 0
@@ -91,7 +81,15 @@ def refresh_facts(connection: sa.Connection | None = None, thread_ids: Iterable[
 
 
 def settled(as_of: datetime) -> bool:
-    """Whether the stored facts are the facts at ``as_of`` for every thread."""
+    """Whether the stored facts are the facts at ``as_of`` for every thread (then every thread is
+    also opened by ``as_of``). Asked once per moment and transaction: each figure's condition asks."""
+    memo = db.session.info.setdefault(SETTLED, {})
+    if as_of not in memo:
+        memo[as_of] = _settled(as_of)
+    return memo[as_of]
+
+
+def _settled(as_of: datetime) -> bool:
     if db.session.scalar(sa.select(Thread.id).where(Thread.counted_at.is_(None)).limit(1)) is not None:
         return False
     latest = db.session.scalar(sa.select(sa.func.max(Thread.counted_at)))
@@ -102,48 +100,3 @@ def settled(as_of: datetime) -> bool:
     if latest.tzinfo is None:
         latest = latest.replace(tzinfo=UTC)
     return latest <= as_of
-
-
-# --- keeping them true: every flush that touches a thread's facts refreshes that thread -----------
-
-def _touched(session: Session) -> set[int]:
-    ids: set[int] = set()
-    for obj in (*session.new, *session.dirty, *session.deleted):
-        if isinstance(obj, _WATCHED):
-            if obj.thread_id is not None:
-                ids.add(obj.thread_id)
-        elif isinstance(obj, Thread) and obj.id is not None:
-            state = sa.inspect(obj)
-            if (obj in session.new or state.attrs.department_id.history.has_changes()
-                    or state.attrs.first_due_at.history.has_changes()
-                    or state.attrs.opened_at.history.has_changes()):
-                ids.add(obj.id)
-    return ids
-
-
-def _collect(session: Session, flush_context) -> None:
-    ids = _touched(session)
-    if ids:
-        session.info.setdefault(_PENDING, set()).update(ids)
-
-
-def _apply(session: Session, flush_context) -> None:
-    ids = session.info.pop(_PENDING, None)
-    if not ids:
-        return
-    refresh_facts(session.connection(), ids)
-    for obj in session.identity_map.values():
-        if isinstance(obj, Thread) and obj.id in ids:
-            session.expire(obj, COLUMNS)
-
-
-def _forget(session: Session, *_args) -> None:
-    session.info.pop(_PENDING, None)
-
-
-def connect() -> None:
-    """Refresh the facts of the threads each flush touched, in the same transaction."""
-    for name, fn in (("after_flush", _collect), ("after_flush_postexec", _apply),
-                     ("after_rollback", _forget)):
-        if not event.contains(Session, name, fn):
-            event.listen(Session, name, fn)

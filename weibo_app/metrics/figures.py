@@ -9,14 +9,15 @@ import sqlalchemy as sa
 
 from ..core.extensions import db
 from ..core.settings import get_setting
-from ..models import Department, ExtensionRequest, Follow, Like, Post, PostViewDaily, Repost, Thread
+from ..models import Department, ExtensionRequest, Follow, Like, Post, PostViewDaily, Repost, Thread, ThreadDay
 from . import counting as c
-from . import facts
+from . import daily, facts
 from . import rollup as r
 from .index import responsiveness_index
 from .queries import (
     FIELDS,
     GOOD_RATINGS,
+    LIVE_LOOP_FIGURES,
     LOOP_FIGURES,
     NULLABLE,
     PUBLISHED_STATES,
@@ -30,11 +31,13 @@ from .queries import (
     is_overdue,
     is_responded,
     is_silent_post,
+    is_unanswered_past_due,
     is_unanswered_post,
     on_time,
     on_time_base,
     opened_in,
     published_in,
+    stored_facts,
     thread_facts,
 )
 from .sql import grouping, hours_between
@@ -86,10 +89,11 @@ def compute_metrics(
 
     by_channel = Thread.channel == channel if channel else sa.true()
     in_scope = sa.and_(opened_in(period), by_channel, of_members(Thread.department_id))
-    stmt, responded_hours = _thread_passes(period, in_scope, facts.settled(period.as_of)
-                                           if stored_facts is None else stored_facts)
+    settled = facts.settled(period.as_of)
+    partials, responded_hours = _thread_passes(period, in_scope, settled if stored_facts is None else stored_facts,
+                                               per_department, channel)
     for gid, (threads, dismissed, responded, answered, base, timely, good, rated, solved, told, hidden, *loop) in (
-        roll_up(per_department(stmt, Thread.department_id), 11 + len(LOOP_FIGURES))
+        roll_up(partials, 11 + len(LOOP_FIGURES))
     ):
         rows[gid].update(threads=threads, dismissed=dismissed, responded=responded, answered=answered,
                          hidden=hidden, reply_rate=_ratio(answered, threads - dismissed),
@@ -98,20 +102,17 @@ def compute_metrics(
                          **dict(zip(LOOP_FIGURES, loop, strict=True)))
 
     values: dict[int, list[float]] = {}
-    for dept, h in db.session.execute(
-        responded_hours,
-        # Streamed in batches (a server-side cursor on PostgreSQL): a year of a county is close to
-        # a million values, which need not sit in the driver's buffer as well as in ``values``.
-        execution_options={"yield_per": 20_000},
-    ):
+    for dept, h in _stream(responded_hours):
         values.setdefault(dept, []).append(h)
+    r.sort_each(values)
     for gid, ms in members.items():
         ordered = r.sorted_union(values, ms)
         rows[gid].update(median_first_response_hours=r.percentile_of(ordered, 1, 2),
                          p90_first_response_hours=r.percentile_of(ordered, 9, 10))
 
-    awaiting = sa.select(Thread.department_id, sa.func.count(Thread.id), _count(is_overdue(period))).where(
-        is_awaiting(period), by_channel)
+    awaiting = sa.select(Thread.department_id, sa.func.count(Thread.id),
+                         _count(is_overdue(period, all_opened=settled))).where(
+        is_awaiting(period, all_opened=settled), by_channel)
     for gid, (n, overdue) in roll_up(per_department(awaiting, Thread.department_id), 2):
         rows[gid].update(awaiting=n, overdue=overdue)
 
@@ -170,17 +171,28 @@ def days_since(last: datetime | None, as_of: datetime) -> int | None:
     return max(0, (as_of - last).days)
 
 
-def _thread_passes(period: Period, in_scope, stored: bool) -> tuple[sa.Select, sa.Select]:
-    """The per-department counts of the period's threads, and each responded thread's
-    department and first-response hours: from the stored facts, or from the rows."""
+def _thread_passes(period: Period, in_scope, stored: bool, per_department, channel) -> tuple[dict, sa.Select]:
+    """The per-department counts of the period's threads (threads, dismissed, responded, answered,
+    on-time base, on time, good ratings, ratings, solved, told, hidden, the loop steps), and the
+    statement of each responded thread's department and first-response hours: from the stored
+    facts and the daily counts, or from the rows."""
     if stored:
-        f = thread_facts(period, first_response=Thread.counted_first_response_at,
-                         first_final=Thread.counted_first_final_at, due_now=Thread.counted_due_at,
-                         due_at_first_final=Thread.counted_due_at_final)
-        loop = [Thread.loop_steps.op("&")(facts.LOOP_BITS[name]) != 0 for name in LOOP_FIGURES]
-        counts = sa.select(Thread.department_id, sa.func.count(Thread.id), *_thread_counts(period, f, loop))
+        f = stored_facts()
+        days = [ThreadDay.day >= period.first_day, ThreadDay.day < period.end_day]
+        if channel:
+            days.append(ThreadDay.channel == channel)
+        sums = per_department(sa.select(ThreadDay.department_id, *[sa.func.sum(getattr(ThreadDay, name))
+                                                                   for name in daily.COUNTS]).where(*days),
+                              ThreadDay.department_id)
+        # The on-time base moves with the clock: the answered ones, and those past due without an answer.
+        late = per_department(sa.select(Thread.department_id, sa.func.count(Thread.id))
+                              .where(in_scope, is_unanswered_past_due(period, f)), Thread.department_id)
+        partials = {}
+        for dept, found in sums.items():
+            threads, dismissed, responded, answered, *rest = (int(x or 0) for x in found)
+            partials[dept] = (threads, dismissed, responded, answered, answered + late.get(dept, (0,))[0], *rest)
         hours = sa.select(Thread.department_id, _hours(f))
-        return counts.where(in_scope), hours.where(in_scope, is_responded(period, f))
+        return partials, hours.where(in_scope, is_responded(period, f))
     # The moments every reply figure is judged on, for all the threads of the period at once:
     # grouped passes over the replies and extensions, joined by thread (not a lookup per thread).
     counted = c.replies_by_thread(period.as_of, in_scope)
@@ -201,17 +213,28 @@ def _thread_passes(period: Period, in_scope, stored: bool) -> tuple[sa.Select, s
     )
     f = thread_facts(period, first_response=once.c.first_response, first_final=once.c.first_final,
                      due_now=once.c.due_now, due_at_first_final=c.due_from(at_answer.c.latest))
-    loop = [cond(period) for cond in LOOP_FIGURES.values()]
+    loop = [cond(period) for cond in LIVE_LOOP_FIGURES.values()]
     counts = (
         sa.select(Thread.department_id, sa.func.count(Thread.id), *_thread_counts(period, f, loop))
         .select_from(Thread).join(once, once.c.id == Thread.id)
         .outerjoin(at_answer, at_answer.c.id == once.c.id)
     )
+    partials = per_department(counts, Thread.department_id)
     replied = c.replies_by_thread(period.as_of, in_scope)
     f = thread_facts(period, first_response=replied.c.first_response)
     hours = (sa.select(Thread.department_id, _hours(f)).select_from(Thread)
              .join(replied, replied.c.thread_id == Thread.id).where(in_scope, is_responded(period, f)))
-    return counts, hours
+    return partials, hours
+
+
+def _stream(stmt: sa.Select):
+    """The rows of a long two-column statement. PostgreSQL streams them in batches (a server-side
+    cursor: a year of a county is close to a million values, which need not sit in the driver's
+    buffer as well as in Python); SQLite has no such cursor and fetches all at once, which its
+    driver does several times faster than batch by batch."""
+    if db.engine.dialect.name == "postgresql":
+        return db.session.execute(stmt, execution_options={"yield_per": 20_000})
+    return db.session.connection().execute(stmt).tuples().all()
 
 
 def _thread_counts(period: Period, f, loop) -> tuple:

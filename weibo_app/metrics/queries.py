@@ -14,7 +14,6 @@ import sqlalchemy as sa
 from ..core.clock import local_midnight_utc, to_local, utcnow
 from ..models import (
     Channel,
-    EventKind,
     Post,
     PostState,
     Rating,
@@ -23,6 +22,7 @@ from ..models import (
     ThreadState,
 )
 from . import counting as c
+from . import facts as stored
 
 FIELDS = (
     "threads", "dismissed", "responded", "answered", "reply_rate", "on_time_rate",
@@ -93,7 +93,11 @@ class Facts:
 
 def thread_facts(p: Period, *, first_response=None, first_final=None, due_now=None,
                  due_at_first_final=None) -> Facts:
-    """The facts of ``Thread`` at ``p.as_of``: correlated subqueries, or the columns given."""
+    """The facts of ``Thread`` at ``p.as_of``: the columns given, else the ones stored on the thread
+    when they are settled at ``as_of`` (facts.py), else correlated subqueries over the rows."""
+    given = (first_response, first_final, due_now, due_at_first_final)
+    if all(x is None for x in given) and stored.settled(p.as_of):
+        return stored_facts()
     first = c.first_final_at(p.as_of) if first_final is None else first_final
     return Facts(
         c.first_response_at(p.as_of) if first_response is None else first_response,
@@ -101,6 +105,12 @@ def thread_facts(p: Period, *, first_response=None, first_final=None, due_now=No
         c.due_in_force(p.as_of) if due_now is None else due_now,
         c.due_in_force(first) if due_at_first_final is None else due_at_first_final,
     )
+
+
+def stored_facts() -> Facts:
+    """The facts kept on each thread (valid at a moment they are settled at)."""
+    return Facts(Thread.counted_first_response_at, Thread.counted_first_final_at, Thread.counted_due_at,
+                 Thread.counted_due_at_final)
 
 
 def is_responded(p: Period, f: Facts | None = None):
@@ -133,27 +143,47 @@ def on_time(p: Period, f: Facts | None = None):
     return sa.and_(is_answered(p, f), f.first_final <= f.due_at_first_final)
 
 
+def is_unanswered_past_due(p: Period, f: Facts | None = None):
+    """Non-dismissed, without a counted final answer, past the due time in force: with the answered
+    ones, exactly ``on_time_base`` (the part of it that grows with the clock alone)."""
+    f = f or thread_facts(p)
+    return sa.and_(~is_dismissed(), f.first_final.is_(None), is_past_due(p, f))
+
+
 def is_late(p: Period, f: Facts | None = None):
     """Counted in the on-time base but not on time (the drill-down's "late")."""
     f = f or thread_facts(p)
     return sa.and_(on_time_base(p, f), sa.or_(f.first_final.is_(None), f.first_final > f.due_at_first_final))
 
 
-LOOP_FIGURES = {
-    "extended": lambda p: c.was_extended(p.as_of),
-    "reworked": lambda p: c.has_event(EventKind.REWORK, p.as_of),
-    "urged": lambda p: c.has_event(EventKind.URGE, p.as_of),
-    "transfers": lambda p: c.was_transferred(p.as_of),
-    "visited": lambda p: c.has_event(EventKind.VISIT, p.as_of),
-}
+#: The closed-loop figures worked out from the rows ...
+LIVE_LOOP_FIGURES = {name: (lambda step: lambda p: step(p.as_of))(step) for name, step in c.LOOP_STEPS.items()}
 
 
-def is_awaiting(p: Period):
+def stored_loop_step(name: str) -> sa.ColumnElement[bool]:
+    """... and as kept on the thread (``Thread.loop_steps``, one bit per figure)."""
+    return Thread.loop_steps.op("&")(stored.LOOP_BITS[name]) != 0
+
+
+def _loop_figure(name: str):
+    live = LIVE_LOOP_FIGURES[name]
+    return lambda p: stored_loop_step(name) if stored.settled(p.as_of) else live(p)
+
+
+#: ... and whichever holds at ``as_of``: what the figures and their rows use.
+LOOP_FIGURES = {name: _loop_figure(name) for name in LIVE_LOOP_FIGURES}
+
+
+def is_awaiting(p: Period, *, all_opened: bool = False):
+    """Awaiting at ``as_of``. ``all_opened``: every thread is known to be opened by then (facts.settled),
+    so the opening term is left out and a department's awaiting threads come from the inbox index alone."""
+    if all_opened:
+        return Thread.state == ThreadState.AWAITING
     return sa.and_(Thread.state == ThreadState.AWAITING, Thread.opened_at <= p.as_of)
 
 
-def is_overdue(p: Period):
-    return sa.and_(is_awaiting(p), Thread.due_at < p.as_of)
+def is_overdue(p: Period, *, all_opened: bool = False):
+    return sa.and_(is_awaiting(p, all_opened=all_opened), Thread.due_at < p.as_of)
 
 
 def is_due_soon(p: Period):

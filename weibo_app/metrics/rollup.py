@@ -28,14 +28,21 @@ def add_up(partials: Mapping[int, Sequence[int]], members: Sequence[int], width:
 
 
 def sorted_union(values: Mapping[int, list[float]], members: Sequence[int]) -> list[float]:
-    """All the members' values in one ascending list."""
+    """All the members' values in one ascending list, each member's list being ascending already
+    (``sort_each``): the sort then only merges the runs."""
     if len(members) == 1:
-        return sorted(values.get(members[0], ()))
+        return values.get(members[0], [])
     merged: list[float] = []
     for m in members:
         merged.extend(values.get(m, ()))
     merged.sort()
     return merged
+
+
+def sort_each(values: Mapping[int, list[float]]) -> None:
+    """Sort every department's values once, before the unions of the roll-up."""
+    for found in values.values():
+        found.sort()
 
 
 def percentile_of(ordered: Sequence[float], num: int, den: int) -> float | None:

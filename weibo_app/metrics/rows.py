@@ -7,13 +7,12 @@ from sqlalchemy.orm import joinedload
 
 from ..core.extensions import db
 from ..models import Department, Post, Thread
-from . import counting as c
 from . import queries as q
 
 
 def _no_answer_by(p: q.Period):
     """No counted final answer by ``as_of``, spelled out (``~is_answered`` is NULL, not true, on NULL)."""
-    return c.first_final_at(p.as_of).is_(None)
+    return q.thread_facts(p).first_final.is_(None)
 
 
 THREAD_FIGURES = {

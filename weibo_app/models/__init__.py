@@ -31,7 +31,7 @@ from .review import Correction, Decision, ReviewDecision
 from .setting import Setting
 from .social import Follow, Like, PostViewDaily, Repost
 from .supervision import NoticeState, SupervisionNotice
-from .thread import PRIVATE_KINDS, Channel, Rating, Reply, Thread, ThreadKind, ThreadState
+from .thread import PRIVATE_KINDS, Channel, Rating, Reply, Thread, ThreadDay, ThreadKind, ThreadState
 from .token import ApiToken
 from .topic import PostTopic
 from .user import STAFF_ROLES, Role, User
@@ -91,6 +91,7 @@ __all__ = [
     "SmsOutboxEntry",
     "SupervisionNotice",
     "Thread",
+    "ThreadDay",
     "ThreadEvent",
     "ThreadKind",
     "ThreadNote",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -66,6 +66,16 @@ class Thread(db.Model):
         sa.Index("ix_threads_dept_opened", "department_id", "opened_at"),
         # The stored figures' facts are in use only while none is newer than the moment judged.
         sa.Index("ix_threads_counted_at", "counted_at"),
+        # Read from the index alone beside the daily counts (metrics/figures.py): the period's
+        # threads still without a counted final answer (the part of the on-time base that moves
+        # with the clock), and the responded ones' first-response times (for the percentiles).
+        sa.Index("ix_threads_unanswered", "department_id", "opened_at", "state", "channel", "counted_due_at",
+                 sqlite_where=sa.text("counted_first_final_at IS NULL"),
+                 postgresql_where=sa.text("counted_first_final_at IS NULL")),
+        sa.Index("ix_threads_responded", "department_id", "opened_at", "state", "channel",
+                 "counted_first_response_at",
+                 sqlite_where=sa.text("counted_first_response_at IS NOT NULL"),
+                 postgresql_where=sa.text("counted_first_response_at IS NOT NULL")),
         # An integration's reference names one thread per department (idempotent recording).
         sa.UniqueConstraint("department_id", "external_ref", name="uq_threads_department_external_ref"),
     )
@@ -128,6 +138,8 @@ class Thread(db.Model):
                                                                   deferred_group="facts")
     loop_steps: Mapped[int] = mapped_column(default=0, server_default="0", deferred=True, deferred_group="facts")
     counted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, deferred=True, deferred_group="facts")
+    # The local day of opening (site time zone): the key of the daily counts (ThreadDay).
+    opened_day: Mapped[date | None] = mapped_column(sa.Date, deferred=True, deferred_group="facts")
 
     post: Mapped[Post | None] = relationship()
     department: Mapped[Department] = relationship()
@@ -174,3 +186,33 @@ class Reply(db.Model):
     thread: Mapped[Thread] = relationship(back_populates="replies")
     author: Mapped[User] = relationship(foreign_keys="Reply.author_id")
     department: Mapped[Department | None] = relationship()
+
+
+class ThreadDay(db.Model):
+    """The figures' counts of the threads opened on one local day, per department and channel.
+
+    Kept by metrics/upkeep.py in the transaction of every write that changes one of them, from the
+    threads' stored reply facts, so that a period's counts are a sum over its days; ``flask
+    refresh-facts`` rebuilds them all. Only the counts that do not move with the clock are here.
+    """
+
+    __tablename__ = "thread_days"
+
+    department_id: Mapped[int] = mapped_column(sa.ForeignKey("departments.id"), primary_key=True)
+    day: Mapped[date] = mapped_column(sa.Date, primary_key=True)
+    channel: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
+    threads: Mapped[int] = mapped_column(default=0)
+    dismissed: Mapped[int] = mapped_column(default=0)
+    responded: Mapped[int] = mapped_column(default=0)
+    answered: Mapped[int] = mapped_column(default=0)
+    timely: Mapped[int] = mapped_column(default=0)
+    good: Mapped[int] = mapped_column(default=0)
+    rated: Mapped[int] = mapped_column(default=0)
+    solved: Mapped[int] = mapped_column(default=0)
+    told: Mapped[int] = mapped_column(default=0)
+    hidden: Mapped[int] = mapped_column(default=0)
+    extended: Mapped[int] = mapped_column(default=0)
+    reworked: Mapped[int] = mapped_column(default=0)
+    urged: Mapped[int] = mapped_column(default=0)
+    transfers: Mapped[int] = mapped_column(default=0)
+    visited: Mapped[int] = mapped_column(default=0)

@@ -1,0 +1,72 @@
+"""The daily counts of the threads (``ThreadDay``): the counts of a period as a sum over its days.
+
+Each count is the condition of queries.py judged on the reply facts stored on the thread
+(facts.py), counted per department, local day of opening and channel. None of them moves with
+the clock once the facts are settled; the one part of a figure that does (a thread without an
+answer becoming past due, in the on-time base) is counted from the threads when asked
+(``figures``). Rebuilding any day from the threads gives the row it holds (tests hold them to it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+
+from ..core.clock import local_midnight_utc
+from ..models import Thread, ThreadDay
+from . import queries as q
+
+#: The counted columns of ``ThreadDay``, in order.
+COUNTS = ("threads", "dismissed", "responded", "answered", "timely", "good", "rated", "solved", "told",
+          "hidden", *q.LIVE_LOOP_FIGURES)
+Key = tuple[int, date, str]
+
+
+def day_counts() -> list[sa.ColumnElement[int]]:
+    """Each of ``COUNTS`` as an aggregate over ``Thread`` with its stored facts."""
+    f = q.stored_facts()
+    return [
+        sa.func.count(Thread.id), q._count(q.is_dismissed()), q._count(q.is_responded(None, f)),
+        q._count(q.is_answered(None, f)), q._count(q.on_time(None, f)),
+        q._count(Thread.rating.in_(q.GOOD_RATINGS)), sa.func.count(Thread.rating),
+        q._count(Thread.resolved.is_(True)), sa.func.count(Thread.resolved), q._count(q.is_hidden()),
+        *[q._count(q.stored_loop_step(name)) for name in q.LIVE_LOOP_FIGURES],
+    ]
+
+
+def _grouped() -> sa.Select:
+    keys = (Thread.department_id, Thread.opened_day, Thread.channel)
+    return sa.select(*keys, *day_counts()).group_by(*keys)
+
+
+_COLUMNS = ("department_id", "day", "channel", *COUNTS)
+
+
+def rebuild_days(conn: sa.Connection, keys: Iterable[Key] | None = None) -> None:
+    """Recount the given days (None: every day) from the threads. Safe to re-run."""
+    table = ThreadDay.__table__
+    if keys is None:
+        conn.execute(table.delete())
+        conn.execute(table.insert().from_select(_COLUMNS, _grouped()))
+        return
+    for dept, day, channel in sorted(set(keys)):
+        conn.execute(table.delete().where(table.c.department_id == dept, table.c.day == day,
+                                          table.c.channel == channel))
+        conn.execute(table.insert().from_select(_COLUMNS, _grouped().where(
+            Thread.department_id == dept, Thread.channel == channel, Thread.opened_day == day,
+            # The same day as opening moments, so the department's opening index finds the rows.
+            Thread.opened_at >= local_midnight_utc(day),
+            Thread.opened_at < local_midnight_utc(day + timedelta(days=1)),
+        )))
+
+
+def keys_of(conn: sa.Connection, thread_ids: Iterable[int]) -> set[Key]:
+    """The days the given threads are counted on now."""
+    ids = sorted(set(thread_ids))
+    found: set[Key] = set()
+    for i in range(0, len(ids), 500):
+        found.update(conn.execute(sa.select(Thread.department_id, Thread.opened_day, Thread.channel)
+                                  .where(Thread.id.in_(ids[i:i + 500]), Thread.opened_day.is_not(None))).tuples())
+    return found
