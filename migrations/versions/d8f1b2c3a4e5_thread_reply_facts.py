@@ -26,15 +26,19 @@ def upgrade():
     with op.batch_alter_table('threads', schema=None) as batch_op:
         for name in _MOMENTS:
             batch_op.add_column(sa.Column(name, weibo_app.models.types.UTCDateTime(), nullable=True))
+        batch_op.add_column(sa.Column('counted_response_hours', sa.Float(), nullable=True))
         batch_op.add_column(sa.Column('loop_steps', sa.Integer(), server_default='0', nullable=False))
         batch_op.add_column(sa.Column('opened_day', sa.Date(), nullable=True))
         batch_op.create_index('ix_threads_counted_at', ['counted_at'], unique=False)
+        batch_op.drop_index('ix_threads_post_id')
+        batch_op.create_index('ix_threads_post_state', ['post_id', 'state'], unique=False)
         batch_op.create_index('ix_threads_unanswered',
                               ['department_id', 'opened_at', 'state', 'channel', 'counted_due_at'], unique=False,
                               sqlite_where=sa.text('counted_first_final_at IS NULL'),
                               postgresql_where=sa.text('counted_first_final_at IS NULL'))
         batch_op.create_index('ix_threads_responded',
-                              ['department_id', 'opened_at', 'state', 'channel', 'counted_first_response_at'],
+                              ['department_id', 'opened_at', 'state', 'channel', 'counted_first_response_at',
+                               'counted_response_hours'],
                               unique=False, sqlite_where=sa.text('counted_first_response_at IS NOT NULL'),
                               postgresql_where=sa.text('counted_first_response_at IS NOT NULL'))
     op.create_table('thread_days',
@@ -59,7 +63,10 @@ def downgrade():
         batch_op.drop_index('ix_threads_unanswered', sqlite_where=sa.text('counted_first_final_at IS NULL'),
                             postgresql_where=sa.text('counted_first_final_at IS NULL'))
         batch_op.drop_index('ix_threads_counted_at')
+        batch_op.drop_index('ix_threads_post_state')
+        batch_op.create_index('ix_threads_post_id', ['post_id'], unique=False)
         batch_op.drop_column('opened_day')
         batch_op.drop_column('loop_steps')
+        batch_op.drop_column('counted_response_hours')
         for name in reversed(_MOMENTS):
             batch_op.drop_column(name)

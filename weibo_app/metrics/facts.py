@@ -27,7 +27,7 @@ import sqlalchemy as sa
 from ..core.extensions import db
 from ..models import ExtensionRequest, Reply, Thread, ThreadEvent, TransferRequest
 from . import counting as c
-from .sql import latest_of
+from .sql import hours_between, latest_of
 
 #: Judged at the end of time, the definitions give the facts as they stand after every write.
 END_OF_TIME = datetime(9999, 12, 31, tzinfo=UTC)
@@ -36,7 +36,7 @@ END_OF_TIME = datetime(9999, 12, 31, tzinfo=UTC)
 LOOP_BITS = {"extended": 1, "reworked": 2, "urged": 4, "transfers": 8, "visited": 16}
 
 COLUMNS = ("counted_first_response_at", "counted_first_final_at", "counted_due_at",
-           "counted_due_at_final", "loop_steps", "counted_at")
+           "counted_due_at_final", "counted_response_hours", "loop_steps", "counted_at")
 
 SETTLED = "metrics.facts.settled"
 BATCH = 500
@@ -49,12 +49,15 @@ def _latest(column, owner) -> sa.ScalarSelect:
 def fact_values() -> dict[str, sa.ColumnElement]:
     """The stored facts as SQL correlated to ``Thread``: counting.py's definitions at the end of time."""
     first_final = c.first_final_at(END_OF_TIME)
+    first_response = c.first_response_at(END_OF_TIME)
     steps = sum(sa.case((c.LOOP_STEPS[name](END_OF_TIME), bit), else_=0) for name, bit in LOOP_BITS.items())
     return {
-        "counted_first_response_at": c.first_response_at(END_OF_TIME),
+        "counted_first_response_at": first_response,
         "counted_first_final_at": first_final,
         "counted_due_at": c.due_in_force(END_OF_TIME),
         "counted_due_at_final": c.due_in_force(first_final),
+        # Exactly the hours the percentiles take from the rows (the same expression, the same database).
+        "counted_response_hours": sa.cast(hours_between(first_response, Thread.opened_at), sa.Float),
         "loop_steps": steps,
         # Every moment any of the above depends on (conservatively: all of the thread's rows).
         "counted_at": latest_of(

@@ -200,8 +200,10 @@ def published_in(p: Period):
 
 
 def has_awaiting_thread(p: Period):
+    # Once every thread is known to be opened by ``as_of`` the (post, state) index answers alone.
     return (
-        sa.select(Thread.id).where(Thread.post_id == Post.id, is_awaiting(p)).exists()
+        sa.select(Thread.id).where(Thread.post_id == Post.id, is_awaiting(p, all_opened=stored.settled(p.as_of)))
+        .exists()
     )
 
 
@@ -213,10 +215,14 @@ def is_unanswered_post(p: Period):
 def is_silent_post(p: Period):
     """Published in the period, received (non-dismissed) threads, and not one counted official reply."""
     received = sa.select(Thread.id).where(Thread.post_id == Post.id, ~is_dismissed(), Thread.opened_at <= p.as_of).exists()
-    replied = (
-        sa.select(Reply.id).select_from(Thread).join(Reply, Reply.thread_id == Thread.id)
-        .where(Thread.post_id == Post.id, c.counted_reply(p.as_of, final=False)).exists()
-    )
+    if stored.settled(p.as_of):  # a thread with a counted reply is one with a first response
+        replied = sa.select(Thread.id).where(Thread.post_id == Post.id,
+                                             stored_facts().first_response.is_not(None)).exists()
+    else:
+        replied = (
+            sa.select(Reply.id).select_from(Thread).join(Reply, Reply.thread_id == Thread.id)
+            .where(Thread.post_id == Post.id, c.counted_reply(p.as_of, final=False)).exists()
+        )
     return sa.and_(published_in(p), received, ~replied)
 
 

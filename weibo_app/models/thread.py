@@ -64,6 +64,8 @@ class Thread(db.Model):
         # has no implicit row id to order them by), and its counts read from the index alone.
         sa.Index("ix_threads_inbox", "department_id", "state", "due_at", "id"),
         sa.Index("ix_threads_dept_opened", "department_id", "opened_at"),
+        # A post's threads; whether it has an awaiting one is read from the index alone.
+        sa.Index("ix_threads_post_state", "post_id", "state"),
         # The stored figures' facts are in use only while none is newer than the moment judged.
         sa.Index("ix_threads_counted_at", "counted_at"),
         # Read from the index alone beside the daily counts (metrics/figures.py): the period's
@@ -73,7 +75,7 @@ class Thread(db.Model):
                  sqlite_where=sa.text("counted_first_final_at IS NULL"),
                  postgresql_where=sa.text("counted_first_final_at IS NULL")),
         sa.Index("ix_threads_responded", "department_id", "opened_at", "state", "channel",
-                 "counted_first_response_at",
+                 "counted_first_response_at", "counted_response_hours",
                  sqlite_where=sa.text("counted_first_response_at IS NOT NULL"),
                  postgresql_where=sa.text("counted_first_response_at IS NOT NULL")),
         # An integration's reference names one thread per department (idempotent recording).
@@ -81,7 +83,7 @@ class Thread(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    post_id: Mapped[int | None] = mapped_column(sa.ForeignKey("posts.id"), index=True)
+    post_id: Mapped[int | None] = mapped_column(sa.ForeignKey("posts.id"))
     department_id: Mapped[int] = mapped_column(sa.ForeignKey("departments.id"))
     # None for a request recorded by staff on behalf of someone without an account.
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
@@ -136,6 +138,8 @@ class Thread(db.Model):
     counted_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, deferred=True, deferred_group="facts")
     counted_due_at_final: Mapped[datetime | None] = mapped_column(UTCDateTime, deferred=True,
                                                                   deferred_group="facts")
+    # From opening to the first counted official reply, in hours (metrics/sql.py hours_between).
+    counted_response_hours: Mapped[float | None] = mapped_column(sa.Float, deferred=True, deferred_group="facts")
     loop_steps: Mapped[int] = mapped_column(default=0, server_default="0", deferred=True, deferred_group="facts")
     counted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, deferred=True, deferred_group="facts")
     # The local day of opening (site time zone): the key of the daily counts (ThreadDay).
