@@ -31,6 +31,8 @@ def upgrade():
         batch_op.add_column(sa.Column('opened_day', sa.Date(), nullable=True))
         batch_op.create_index('ix_threads_counted_at', ['counted_at'], unique=False)
         batch_op.drop_index('ix_threads_post_id')
+        batch_op.drop_index('ix_threads_inbox')
+        batch_op.create_index('ix_threads_inbox', ['department_id', 'state', 'due_at', 'id', 'post_id'], unique=False)
         batch_op.create_index('ix_threads_post_state', ['post_id', 'state'], unique=False)
         batch_op.create_index('ix_threads_unanswered',
                               ['department_id', 'opened_at', 'state', 'channel', 'counted_due_at'], unique=False,
@@ -65,6 +67,8 @@ def downgrade():
         batch_op.drop_index('ix_threads_counted_at')
         batch_op.drop_index('ix_threads_post_state')
         batch_op.create_index('ix_threads_post_id', ['post_id'], unique=False)
+        batch_op.drop_index('ix_threads_inbox')
+        batch_op.create_index('ix_threads_inbox', ['department_id', 'state', 'due_at', 'id'], unique=False)
         batch_op.drop_column('opened_day')
         batch_op.drop_column('loop_steps')
         batch_op.drop_column('counted_response_hours')

@@ -22,7 +22,6 @@ from .queries import (
     LIVE_LOOP_FIGURES,
     LOOP_FIGURES,
     NULLABLE,
-    PUBLISHED_STATES,
     Period,
     _count,
     _ratio,
@@ -31,6 +30,7 @@ from .queries import (
     is_dismissed,
     is_hidden,
     is_overdue,
+    is_published_state,
     is_responded,
     is_silent_post,
     is_unanswered_past_due,
@@ -118,17 +118,19 @@ def compute_metrics(
     for gid, (n, overdue) in roll_up(per_department(awaiting, Thread.department_id), 2):
         rows[gid].update(awaiting=n, overdue=overdue)
 
-    last_post = sa.func.max(sa.case(
-        (sa.and_(Post.state.in_(PUBLISHED_STATES), Post.published_at <= period.as_of), Post.published_at)
-    ))
-    post_partials = per_department(sa.select(
-        Post.department_id, _count(published_in(period)), _count(is_unanswered_post(period)),
-        _count(is_silent_post(period)), last_post,
-    ), Post.department_id)
+    # One statement per figure, each filtering in WHERE, so that each reads only its own posts
+    # through an index (one statement with a CASE per figure visits every post for each).
+    post_counts = [per_department(sa.select(Post.department_id, sa.func.count(Post.id)).where(cond), Post.department_id)
+                   for cond in (published_in(period), is_unanswered_post(period), is_silent_post(period))]
+    post_partials = {dept: tuple(found.get(dept, (0,))[0] for found in post_counts)
+                     for dept in set().union(*post_counts)}
+    last_posts = per_department(sa.select(Post.department_id, sa.func.max(Post.published_at)).where(
+        is_published_state(), Post.published_at <= period.as_of), Post.department_id)
     for gid, (published, unanswered, silent) in roll_up(post_partials, 3):
-        lasts = [post_partials[m][3] for m in members[gid] if m in post_partials and post_partials[m][3]]
-        rows[gid].update(posts_published=published, unanswered_posts=unanswered, silent_posts=silent,
-                         days_since_last_post=days_since(max(lasts, key=_naive) if lasts else None, period.as_of))
+        rows[gid].update(posts_published=published, unanswered_posts=unanswered, silent_posts=silent)
+    for gid, ms in members.items():
+        lasts = [last_posts[m][0] for m in ms if m in last_posts and last_posts[m][0]]
+        rows[gid]["days_since_last_post"] = days_since(max(lasts, key=_naive) if lasts else None, period.as_of)
 
     for model, key in ((Like, "likes"), (Repost, "reposts")):
         when = model.created_at

@@ -192,24 +192,29 @@ def is_due_soon(p: Period):
     return sa.and_(is_awaiting(p), Thread.due_at >= p.as_of, Thread.due_at <= end_of_day)
 
 
+def is_published_state():
+    """``Post.state`` one of ``PUBLISHED_STATES``, rendered as literals: the listed-posts indexes'
+    condition (models/post.py), which SQLite matches only on literal terms."""
+    return Post.state.in_(sa.bindparam(None, [s.value for s in PUBLISHED_STATES], expanding=True,
+                                       literal_execute=True))
+
+
 def published_in(p: Period):
     return sa.and_(
-        Post.state.in_(PUBLISHED_STATES),
+        is_published_state(),
         Post.published_at >= p.start, Post.published_at < p.end, Post.published_at <= p.as_of,
     )
 
 
 def has_awaiting_thread(p: Period):
     # Once every thread is known to be opened by ``as_of`` the (post, state) index answers alone.
-    return (
-        sa.select(Thread.id).where(Thread.post_id == Post.id, is_awaiting(p, all_opened=stored.settled(p.as_of)))
-        .exists()
-    )
+    # A set of posts rather than a probe per post: the awaiting threads are few, the posts many.
+    return Post.id.in_(sa.select(Thread.post_id).where(is_awaiting(p, all_opened=stored.settled(p.as_of))))
 
 
 def is_unanswered_post(p: Period):
     """Published posts with at least one awaiting thread at ``as_of``."""
-    return sa.and_(Post.state.in_(PUBLISHED_STATES), Post.published_at <= p.as_of, has_awaiting_thread(p))
+    return sa.and_(is_published_state(), Post.published_at <= p.as_of, has_awaiting_thread(p))
 
 
 def is_silent_post(p: Period):
