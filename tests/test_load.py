@@ -18,6 +18,8 @@ import sqlalchemy as sa
 
 from weibo_app import create_app
 from weibo_app.core.extensions import db
+from weibo_app.metrics import facts, upkeep
+from weibo_app.models import Thread, ThreadDay
 
 from .conftest import ADMIN_PG_URL
 from .factories import Factory
@@ -120,6 +122,23 @@ def test_mixed_load_at_saturation(server, world, database_url):
     assert status == 200
     assert sum(d["threads"] for d in metrics["departments"]) == len(rows["threads"])
     assert sum(d["answered"] for d in metrics["departments"]) == len(rows["answered"])
+    assert_stored_figures_are_a_fresh_count(database_url)
+
+
+def assert_stored_figures_are_a_fresh_count(database_url: str) -> None:
+    """Two workers wrote replies and threads at once: the reply facts and daily counts they kept,
+    each in its own transaction, are what recounting everything from the rows gives."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True, "SECRET_KEY": "check"})
+    facts_of = sa.select(Thread.id, *[getattr(Thread, name) for name in facts.COLUMNS]).order_by(Thread.id)
+    days = sa.select(ThreadDay.__table__).order_by(ThreadDay.department_id, ThreadDay.day, ThreadDay.channel)
+    with app.app_context():
+        kept = (db.session.execute(facts_of).all(), db.session.execute(days).all())
+        assert kept[1] and any(row.counted_first_response_at for row in kept[0])
+        upkeep.refresh()
+        assert (db.session.execute(facts_of).all(), db.session.execute(days).all()) == kept
+        db.session.rollback()
+        db.session.remove()
+        db.engine.dispose()
 
 
 def test_redis_stopped_mid_load(server, world, redis_server, database_url):

@@ -20,6 +20,7 @@ from weibo_app.core.extensions import db
 from weibo_app.metrics import facts, upkeep
 from weibo_app.metrics.figures import compute_metrics
 from weibo_app.metrics.queries import make_period
+from weibo_app.metrics.trends import weekly_trends
 from weibo_app.models import (
     Department,
     ExtensionRequest,
@@ -275,3 +276,21 @@ def test_every_figure_equals_a_count_by_hand(app, subtests):
                   "transfers", "visited", "posts_published", "silent_posts", "likes", "reposts", "views", "followers"):
         assert every[field] > 0, field
     assert 0 < every["on_time_rate"] < 1 and every["median_first_response_hours"] > 0
+
+
+def test_weekly_trends_from_the_daily_counts_equal_trends_from_the_threads(app, monkeypatch):
+    """The dashboard's weekly trend sums the daily counts once they are settled; counted from the
+    threads themselves it gives the same weeks."""
+    _seed(random.Random(7))
+    upkeep.refresh()
+    for days_after in (11, 20, 45):
+        as_of = BASE + timedelta(seconds=SPAN + days_after * 86400)
+        assert facts.settled(as_of)
+        for scope in (None, db.session.get(Department, 1), db.session.get(Department, 4)):
+            for channel in (None, "phone"):
+                got = weekly_trends(as_of, scope, channel=channel)
+                with monkeypatch.context() as m:
+                    m.setattr(facts, "settled", lambda _moment: False)
+                    want = weekly_trends(as_of, scope, channel=channel)
+                assert got == want
+                assert days_after > 40 or sum(w["threads"] for w in got) > 0

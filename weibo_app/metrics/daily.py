@@ -9,6 +9,7 @@ answer becoming past due, in the on-time base) is counted from the threads when 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from datetime import date, timedelta
 
@@ -45,13 +46,21 @@ _COLUMNS = ("department_id", "day", "channel", *COUNTS)
 
 
 def rebuild_days(conn: sa.Connection, keys: Iterable[Key] | None = None) -> None:
-    """Recount the given days (None: every day) from the threads. Safe to re-run."""
+    """Recount the given days (None: every day) from the threads. Safe to re-run.
+
+    Two transactions may recount the same day at once (two threads of a department opened the
+    same day, answered together). On PostgreSQL each day is locked for the rest of the
+    transaction first (an advisory lock, in key order), so the second recount starts after the
+    first commits and counts what it wrote; SQLite lets one writer in at a time anyway.
+    """
     table = ThreadDay.__table__
     if keys is None:
         conn.execute(table.delete())
         conn.execute(table.insert().from_select(_COLUMNS, _grouped()))
         return
     for dept, day, channel in sorted(set(keys)):
+        if conn.dialect.name == "postgresql":
+            conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_lock_key(dept, day, channel))))
         conn.execute(table.delete().where(table.c.department_id == dept, table.c.day == day,
                                           table.c.channel == channel))
         conn.execute(table.insert().from_select(_COLUMNS, _grouped().where(
@@ -70,3 +79,9 @@ def keys_of(conn: sa.Connection, thread_ids: Iterable[int]) -> set[Key]:
         found.update(conn.execute(sa.select(Thread.department_id, Thread.opened_day, Thread.channel)
                                   .where(Thread.id.in_(ids[i:i + 500]), Thread.opened_day.is_not(None))).tuples())
     return found
+
+
+def _lock_key(dept: int, day: date, channel: str) -> int:
+    """A stable 63-bit number for a day's advisory lock (collisions only make two days wait)."""
+    digest = hashlib.blake2b(f"thread_days:{dept}:{day.isoformat()}:{channel}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") >> 1

@@ -79,7 +79,12 @@ def refresh_facts(connection: sa.Connection | None = None, thread_ids: Iterable[
         return conn.execute(stmt).rowcount or 0
     ids = sorted(set(thread_ids))
     for i in range(0, len(ids), BATCH):
-        conn.execute(stmt.where(Thread.id.in_(ids[i:i + BATCH])))
+        batch = Thread.id.in_(ids[i:i + BATCH])
+        # Locked first (PostgreSQL; in id order): a write to the same thread in another
+        # transaction is then committed before the facts are read, and is counted. Without it an
+        # update waiting for that row would recompute from the rows as they were before it.
+        conn.execute(sa.select(Thread.id).where(batch).order_by(Thread.id).with_for_update())
+        conn.execute(stmt.where(batch))
     return len(ids)
 
 

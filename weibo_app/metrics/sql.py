@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
@@ -35,11 +37,12 @@ def _hours_postgresql(element, compiler, **kw):
     )
 
 
+@cache
 def grouping(subtree: bool) -> tuple[sa.Alias, sa.Alias, sa.ColumnElement[bool]]:
     """(group, member, join condition): each group department and the departments it counts.
 
     With ``subtree`` a department counts everything below it (path prefix); without,
-    only itself.
+    only itself. Made once per kind (building the aliases is not free, and they never change).
     """
     group = sa.orm.aliased(Department, name="grp")
     member = sa.orm.aliased(Department, name="mem")

@@ -62,8 +62,9 @@ class Thread(db.Model):
     __table_args__ = (
         # The inbox: a department's awaiting threads by due time, ties by id (PostgreSQL's index
         # has no implicit row id to order them by), and its counts read from the index alone.
-        # With the post, the posts that have an awaiting thread come from it too (metrics).
-        sa.Index("ix_threads_inbox", "department_id", "state", "due_at", "id", "post_id"),
+        # With the post and the opening time, the posts that have an awaiting thread and the
+        # overdue threads of each week come from it too (metrics).
+        sa.Index("ix_threads_inbox", "department_id", "state", "due_at", "id", "post_id", "opened_at"),
         sa.Index("ix_threads_dept_opened", "department_id", "opened_at"),
         # A post's threads; whether it has an awaiting one is read from the index alone.
         sa.Index("ix_threads_post_state", "post_id", "state"),
