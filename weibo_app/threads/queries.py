@@ -5,14 +5,14 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import g, has_request_context
 from flask_babel import gettext as _
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, raiseload, selectinload
 
 from ..access.read import shown_threads_clause, shows
 from ..access.viewer import current_viewer
 from ..core.exceptions import NotFound
 from ..core.extensions import db
 from ..core.pagination import Page, keyset_asc, keyset_desc, page_of
-from ..models import Post, Reply, Thread, ThreadState
+from ..models import Reply, Thread, ThreadState
 
 
 def _with_replies(stmt: sa.Select) -> sa.Select:
@@ -20,7 +20,8 @@ def _with_replies(stmt: sa.Select) -> sa.Select:
         joinedload(Thread.author),
         joinedload(Thread.department),
         joinedload(Thread.handler),
-        selectinload(Thread.replies).options(joinedload(Reply.author), joinedload(Reply.department)),
+        # A reply shows its department (official) or the thread's opener, never its own author row.
+        selectinload(Thread.replies).options(joinedload(Reply.department)),
     )
 
 
@@ -72,8 +73,8 @@ def _inbox_query(department_id: int, handler_id: int | None, due: str | None, no
     """Awaiting threads of a department, with the filters of the inbox (unordered)."""
     stmt = (
         sa.select(Thread)
-        # The list links to the post, nothing more of it: its id alone, not its text.
-        .options(joinedload(Thread.author), joinedload(Thread.post).load_only(Post.id), joinedload(Thread.handler))
+        # The list links to the post by its id (post_id), nothing more of it: no join.
+        .options(joinedload(Thread.author), joinedload(Thread.handler))
         .where(Thread.department_id == department_id, Thread.state == ThreadState.AWAITING)
     )
     if handler_id is not None:
@@ -104,7 +105,8 @@ def inbox_page(
 ) -> Page[Thread]:
     """One page of ``inbox``, in the same order (earliest due first), continuing after ``cursor``."""
     limit = limit or INBOX_PAGE
-    stmt = _inbox_query(department_id, handler_id, due, now, soon_until)
+    # The page lists no images: not the query per page that Thread.images would otherwise make.
+    stmt = _inbox_query(department_id, handler_id, due, now, soon_until).options(raiseload(Thread.images))
     rows = list(db.session.scalars(keyset_asc(stmt, Thread.due_at, Thread.id, cursor, limit)))
     return page_of(rows, limit, lambda t: (t.due_at, t.id))
 
