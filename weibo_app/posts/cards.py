@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app, g, request
-from flask_babel import get_locale
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
@@ -26,8 +25,7 @@ from ..access.read import reads_alike
 from ..access.viewer import current_viewer
 from ..core import labels
 from ..core.clock import utcnow
-from ..core.fragments import cached_fragment
-from ..core.i18n import select_text_size
+from ..core.fragments import cached_fragment, page_variant
 from ..models import Post
 from .queries import PostCounts
 
@@ -58,7 +56,7 @@ def card_main(post: Post, heading: str = "h2", pinned: bool = False) -> CardMain
     dept = post.department
     parts = ("post-card", post.id, post.state, post.updated_at, post.published_at, post.department_id,
              dept.slug, dept.name, post.category, post.major, post.fast_track, with_body,
-             post.body_html if with_body else None, images, str(get_locale()), select_text_size(),
+             post.body_html if with_body else None, images, *page_variant(),
              heading, bool(pinned))
 
     def render() -> str:
@@ -117,7 +115,7 @@ def card_foot(post: Post, counts: PostCounts | None = None, link: bool = True) -
         template = current_app.jinja_env.get_template(FOOT_TEMPLATE)
         return template.render(foot=foot, csrf_hole=CSRF_HOLE, next_hole=NEXT_HOLE)
 
-    html = cached_fragment(("post-card-foot", foot, str(get_locale()), select_text_size()), render)
+    html = cached_fragment(("post-card-foot", foot, *page_variant()), render)
     if foot.may_like:  # Markup.replace escapes the values, as the template would
         html = html.replace(CSRF_HOLE, generate_csrf()).replace(NEXT_HOLE, request.full_path.rstrip("?"))
     return html

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
-from flask_babel import get_locale
 from markupsafe import Markup
 
 from ..access.actions import may
@@ -24,8 +23,7 @@ from ..access.permissions import acts_for
 from ..access.read import author_name_for, body_html_for, can_read, shows
 from ..access.viewer import current_viewer
 from ..core import labels
-from ..core.fragments import cached_fragment
-from ..core.i18n import select_text_size
+from ..core.fragments import cached_fragment, page_variant
 from ..models import Reply, Thread, User
 
 TEMPLATE = "threads/_card.html"
@@ -101,8 +99,9 @@ def _body(viewer: User | None, item: Thread | Reply, readable: bool) -> str | No
     return body_html_for(viewer, item) if readable else None
 
 
-def _reply_seen(viewer: User | None, reply: Reply, thread_department: DepartmentSeen | None) -> ReplySeen:
-    readable = can_read(viewer, reply)
+def _reply_seen(
+    viewer: User | None, reply: Reply, readable: bool, thread_department: DepartmentSeen | None,
+) -> ReplySeen:
     department = None
     if reply.official:
         department = DepartmentSeen(reply.department.name) if reply.department else thread_department
@@ -120,12 +119,14 @@ def thread_seen(
 ) -> ThreadSeen:
     """What ``viewer`` sees of ``thread`` as a card. ``replies=False`` where the list did not
     load them (they are never touched then)."""
-    shown = [r for r in thread.replies if shows(viewer, r)] if replies else []
+    # (reply, readable) for each reply shown: a readable reply shows; another shows as its trace or not at all.
+    judged = ((r, can_read(viewer, r)) for r in thread.replies) if replies else ()
+    shown = [(r, reads) for r, reads in judged if reads or shows(viewer, r)]
     # The thread's department and opener are read only where the card names them, as before:
     # a list that did not load them must not load them row by row.
-    needs_department = show_department or any(r.official and r.department is None for r in shown)
+    needs_department = show_department or any(r.official and r.department is None for r, _ in shown)
     department = DepartmentSeen(thread.department.name) if needs_department else None
-    needs_author = show_author or any(not r.official for r in shown)
+    needs_author = show_author or any(not r.official for r, _ in shown)
     readable = can_read(viewer, thread)
     return ThreadSeen(
         id=thread.id, kind=thread.kind, private=thread.private, channel=thread.channel, state=thread.state,
@@ -136,7 +137,7 @@ def thread_seen(
         department=department, author_name=author_name_for(viewer, thread) if needs_author else None,
         readable=readable, body_html=_body(viewer, thread, readable), actions=_flag_actions(viewer, thread),
         handles=acts_for(viewer, thread.department_id),
-        replies=tuple(_reply_seen(viewer, r, department) for r in shown),
+        replies=tuple(_reply_seen(viewer, r, reads, department) for r, reads in shown),
         show_author=show_author, show_department=show_department, heading=heading, link=link,
     )
 
@@ -154,4 +155,4 @@ def _render(card: ThreadSeen) -> str:
 def thread_card(thread: Thread, now: datetime, **options) -> Markup:
     """The card of ``thread`` for the current viewer (options: see ``thread_seen``)."""
     card = thread_seen(current_viewer(), thread, now, **options)
-    return cached_fragment(("thread-card", card, str(get_locale()), select_text_size()), lambda: _render(card))
+    return cached_fragment(("thread-card", card, *page_variant()), lambda: _render(card))

@@ -13,14 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
-from flask_babel import get_locale
 from markupsafe import Markup
 
 from ..access.read import author_name_for
 from ..access.viewer import current_viewer
 from ..core import labels
-from ..core.fragments import cached_fragment
-from ..core.i18n import select_text_size
+from ..core.fragments import cached_fragment, page_variant
 from ..models import Thread
 from ..templating import age
 
@@ -56,4 +54,4 @@ def inbox_row(thread: Thread, now: datetime, soon: datetime) -> Markup:
     def render() -> str:
         return current_app.jinja_env.get_template(TEMPLATE).render(row=row, labels=labels)
 
-    return cached_fragment(("inbox-row", row, str(get_locale()), select_text_size()), render)
+    return cached_fragment(("inbox-row", row, *page_variant()), render)

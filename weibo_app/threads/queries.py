@@ -15,14 +15,16 @@ from ..core.pagination import Page, keyset_asc, keyset_desc, page_of
 from ..models import Reply, Thread, ThreadState
 
 
-def _with_replies(stmt: sa.Select) -> sa.Select:
-    return stmt.options(
+def _with_replies(stmt: sa.Select, handler: bool = True) -> sa.Select:
+    """Threads with what their pages show; ``handler=False`` for the cards, which never name
+    the handler (not a second user row joined to every thread)."""
+    stmt = stmt.options(
         joinedload(Thread.author),
         joinedload(Thread.department),
-        joinedload(Thread.handler),
         # A reply shows its department (official) or the thread's opener, never its own author row.
         selectinload(Thread.replies).options(joinedload(Reply.department)),
     )
+    return stmt.options(joinedload(Thread.handler)) if handler else stmt
 
 
 def get_thread(thread_id: int) -> Thread:
@@ -36,17 +38,17 @@ def get_thread(thread_id: int) -> Thread:
     return thread
 
 
-def threads_of_post(post_id: int) -> list[Thread]:
-    """All threads on a post, oldest first, with replies."""
-    stmt = _with_replies(sa.select(Thread)).where(
+def threads_of_post(post_id: int, handler: bool = True) -> list[Thread]:
+    """All threads on a post, oldest first, with replies (``handler=False``: for the cards)."""
+    stmt = _with_replies(sa.select(Thread), handler).where(
         Thread.post_id == post_id, shown_threads_clause(current_viewer())
     )
     return list(db.session.scalars(stmt.order_by(Thread.opened_at, Thread.id)))
 
 
 def board_threads(department_id: int, cursor: str | None, limit: int) -> Page[Thread]:
-    """A department's message board: questions addressed to it directly, newest first."""
-    stmt = _with_replies(sa.select(Thread)).where(
+    """A department's message board: questions addressed to it directly, newest first (as cards)."""
+    stmt = _with_replies(sa.select(Thread), handler=False).where(
         Thread.department_id == department_id, Thread.post_id.is_(None),
         shown_threads_clause(current_viewer()),
     )
