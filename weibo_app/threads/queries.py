@@ -15,16 +15,17 @@ from ..core.pagination import Page, keyset_asc, keyset_desc, page_of
 from ..models import Reply, Thread, ThreadState
 
 
-def _with_replies(stmt: sa.Select, handler: bool = True) -> sa.Select:
-    """Threads with what their pages show; ``handler=False`` for the cards, which never name
-    the handler (not a second user row joined to every thread)."""
+def _with_replies(stmt: sa.Select, cards: bool = False) -> sa.Select:
+    """Threads with what their pages show. Cards (``cards=True``) never name the handler:
+    no second user row joined to every thread. (The department stays: the read rule asks it
+    of a supervisor's scope.)"""
     stmt = stmt.options(
         joinedload(Thread.author),
         joinedload(Thread.department),
         # A reply shows its department (official) or the thread's opener, never its own author row.
         selectinload(Thread.replies).options(joinedload(Reply.department)),
     )
-    return stmt.options(joinedload(Thread.handler)) if handler else stmt
+    return stmt if cards else stmt.options(joinedload(Thread.handler))
 
 
 def get_thread(thread_id: int) -> Thread:
@@ -38,9 +39,9 @@ def get_thread(thread_id: int) -> Thread:
     return thread
 
 
-def threads_of_post(post_id: int, handler: bool = True) -> list[Thread]:
-    """All threads on a post, oldest first, with replies (``handler=False``: for the cards)."""
-    stmt = _with_replies(sa.select(Thread), handler).where(
+def threads_of_post(post_id: int, cards: bool = False) -> list[Thread]:
+    """All threads on a post, oldest first, with replies (``cards=True``: for the thread cards)."""
+    stmt = _with_replies(sa.select(Thread), cards).where(
         Thread.post_id == post_id, shown_threads_clause(current_viewer())
     )
     return list(db.session.scalars(stmt.order_by(Thread.opened_at, Thread.id)))
@@ -48,7 +49,7 @@ def threads_of_post(post_id: int, handler: bool = True) -> list[Thread]:
 
 def board_threads(department_id: int, cursor: str | None, limit: int) -> Page[Thread]:
     """A department's message board: questions addressed to it directly, newest first (as cards)."""
-    stmt = _with_replies(sa.select(Thread), handler=False).where(
+    stmt = _with_replies(sa.select(Thread), cards=True).where(
         Thread.department_id == department_id, Thread.post_id.is_(None),
         shown_threads_clause(current_viewer()),
     )
