@@ -104,7 +104,7 @@ def logins(db_url: str) -> dict:
         db.session.commit()
         return {
             "resident": cookie("vol_resident0001"), "staff": cookie(clerk), "supervisor": cookie("vol_ducha"),
-            "token": token, "post": post_id, "post_threads": post_threads, "dept": dept_slug,
+            "token": token, "clerk": clerk, "post": post_id, "post_threads": post_threads, "dept": dept_slug,
         }
 
 

@@ -43,3 +43,22 @@ def test_repost_form_needs_the_token(app, make, client, login):
     page = client.get(f"/p/{post.id}/repost").get_data(as_text=True)
     resp = client.post(f"/p/{post.id}/repost", data={"comment": "转", "csrf_token": token_from(page)})
     assert resp.status_code == 303
+
+
+def like_form(html: str, post_id: int) -> tuple[str, str]:
+    """The token and return path in the like form of this post's card."""
+    found = re.search(rf'action="/p/{post_id}/like">\s*<input type="hidden" name="csrf_token" value="([^"]+)">'
+                      r'\s*<input type="hidden" name="next" value="([^"]+)">', html)
+    return found.group(1), found.group(2)
+
+
+def test_a_cached_card_footer_carries_each_requests_token_and_return_path(app, make, client, login):
+    dept = make.department()
+    post = make.post(department=dept)
+    for n, path in enumerate(["/", f"/d/{dept.slug}", "/?all=1"], start=1):
+        login(make.user())  # another resident each time; after the first, the footer comes from the cache
+        token, back = like_form(client.get(path).get_data(as_text=True), post.id)
+        assert back == path.replace("&", "&amp;")
+        resp = client.post(f"/p/{post.id}/like", data={"csrf_token": token, "next": path})
+        assert resp.status_code == 303 and resp.headers["Location"].endswith(path)
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Like)) == n

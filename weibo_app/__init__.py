@@ -187,12 +187,17 @@ def configure_errors(app: Flask) -> None:
 def configure_page_cache(app: Flask) -> None:
     from .core import fragments
     from .core.pagecache import register
-    from .posts.cards import card_main, card_urls
+    from .posts.cards import card_foot, card_main, card_urls
+    from .threads.cards import thread_card
+    from .threads.inbox_rows import inbox_row
 
     register(app)
     fragments.register(app)
     app.add_template_global(card_main, "post_card_main")
     app.add_template_global(card_urls, "card_urls")
+    app.add_template_global(card_foot, "post_card_foot")
+    app.add_template_global(thread_card, "thread_card")
+    app.add_template_global(inbox_row, "inbox_row")
 
 
 def configure_cli(app: Flask) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, has_app_context
 from flask_babel import get_locale, get_translations
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -21,15 +21,16 @@ def iso(moment: datetime | None) -> str:
 
 
 def age(moment: datetime | None) -> str:
-    """How long ago, in the largest sensible unit."""
+    """How long ago, in the largest sensible unit (once per row of the inbox: the catalogue
+    is the request's, found once, as for the templates' ``_``)."""
     if moment is None:
         return ""
     seconds = int((utcnow() - moment).total_seconds())
     if seconds < 3600:
-        return _("%(n)d分钟", n=max(seconds // 60, 0))
+        return _translated("%(n)d分钟", n=max(seconds // 60, 0))
     if seconds < 86400:
-        return _("%(n)d小时", n=seconds // 3600)
-    return _("%(n)d天", n=seconds // 86400)
+        return _translated("%(n)d小时", n=seconds // 3600)
+    return _translated("%(n)d天", n=seconds // 86400)
 
 
 def percent(value: float | None) -> str:
@@ -63,6 +64,14 @@ def _translations():
     if found is None:
         found = g._translations = get_translations()
     return found
+
+
+def _translated(string: str, **variables) -> str:
+    """Flask-Babel's ``gettext`` with the request's catalogue looked up once per request."""
+    if not has_app_context():
+        return _(string, **variables)
+    found = _translations().ugettext(string)
+    return found % variables if variables else found
 
 
 def install_gettext(app: Flask) -> None:

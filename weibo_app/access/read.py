@@ -144,7 +144,10 @@ def thread_public_by_itself() -> sa.ColumnElement[bool]:
 
 
 def _on_shown_post(viewer: User | None, now: datetime | None) -> sa.ColumnElement[bool]:
-    return sa.or_(Thread.post_id.is_(None), Thread.post_id.in_(sa.select(Post.id).where(shown_posts_clause(viewer, now))))
+    # EXISTS on the thread's own post, not "post_id IN (every shown post)": SQLite built that
+    # list from a scan of every post (12 ms at 20,000 posts) even for one post's 50 threads.
+    shown_post = sa.exists().where(Post.id == Thread.post_id, shown_posts_clause(viewer, now)).correlate_except(Post)
+    return sa.or_(Thread.post_id.is_(None), shown_post)
 
 
 def readable_threads_clause(viewer: User | None, now: datetime | None = None) -> sa.ColumnElement[bool]:

@@ -19,8 +19,11 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g, has_app_context
+from flask_babel import get_locale
 from markupsafe import Markup
+
+from .i18n import select_text_size
 
 log = logging.getLogger(__name__)
 PREFIX = "weibo:frag:"
@@ -80,6 +83,17 @@ class FragmentCache:
 def digest(*parts) -> str:
     """A stable key for ``parts`` (the same in every process, for Redis)."""
     return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+
+
+def page_variant() -> tuple[str, str]:
+    """The language and text size of this request, part of every fragment's key: found once
+    per request, not once per fragment (a page holds dozens)."""
+    if not has_app_context():
+        return str(get_locale()), select_text_size()
+    found = g.get("_fragment_variant")
+    if found is None:
+        found = g._fragment_variant = (str(get_locale()), select_text_size())
+    return found
 
 
 def cached_fragment(parts: tuple, render: Callable[[], str]) -> Markup:

@@ -2,27 +2,37 @@
 
 A card's head (department, time, badges, index number) reads the same for everyone; so do
 its text and images when ``access.read.reads_alike`` says every viewer reads the post alike.
-That part is keyed by everything shown in it, the language and the text size; the rest of
-the card (counts, like/repost/flag controls, links that name the viewer's page) is rendered
-for each request, so figures stay current and no viewer's controls reach another.
+That part is keyed by everything shown in it, the language and the text size.
+
+The footer (counts, like/repost/flag controls, the link to the post) is decided for each
+request: the counts are read fresh and the like and flag rules asked for this viewer. It is
+then rendered from that decision alone (``CardFoot``) and cached by it, so figures stay
+current and a footer is shared only by viewers the rules answered alike; the like form's
+CSRF token and return path, which belong to the request, are holes filled in afterwards.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from flask import current_app, g
-from flask_babel import get_locale
+from flask import current_app, g, request
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
+from ..access.actions import may
 from ..access.read import reads_alike
+from ..access.viewer import current_viewer
 from ..core import labels
 from ..core.clock import utcnow
-from ..core.fragments import cached_fragment
-from ..core.i18n import select_text_size
+from ..core.fragments import cached_fragment, page_variant
 from ..models import Post
+from .queries import PostCounts
 
 TEMPLATE = "posts/_card_main.html"
+FOOT_TEMPLATE = "posts/_card_foot.html"
+#: Where the request's own values go in a cached footer: markup no escaped text can contain.
+CSRF_HOLE, NEXT_HOLE = Markup("<csrf-token-here>"), Markup("<next-path-here>")  # noqa: S704 - fixed markers
 SENTINEL = 987654321
 
 
@@ -46,7 +56,7 @@ def card_main(post: Post, heading: str = "h2", pinned: bool = False) -> CardMain
     dept = post.department
     parts = ("post-card", post.id, post.state, post.updated_at, post.published_at, post.department_id,
              dept.slug, dept.name, post.category, post.major, post.fast_track, with_body,
-             post.body_html if with_body else None, images, str(get_locale()), select_text_size(),
+             post.body_html if with_body else None, images, *page_variant(),
              heading, bool(pinned))
 
     def render() -> str:
@@ -76,3 +86,36 @@ def card_urls() -> dict[str, str]:
             "repost": pattern("social.repost", post_id=SENTINEL),
         }
     return found
+
+
+@dataclass(frozen=True)
+class CardFoot:
+    """A card's footer as decided for this viewer, now: the footer template's only input."""
+
+    id: int
+    counts: PostCounts | None  # None: a card without figures or controls
+    may_like: bool
+    may_flag: bool
+    link: bool
+    department: str | None  # named in the link to the post
+    published_at: datetime | None
+
+
+def card_foot(post: Post, counts: PostCounts | None = None, link: bool = True) -> Markup:
+    """The footer of ``post``'s card for the current viewer and request."""
+    viewer = current_viewer()
+    # Both rules need a signed-in viewer: asking them for a visitor only builds refusals.
+    foot = CardFoot(
+        id=post.id, counts=counts, may_like=bool(counts and viewer and may(viewer, post, "like")),
+        may_flag=bool(viewer and may(viewer, post, "flag")), link=link,
+        department=post.department.name if link else None, published_at=post.published_at if link else None,
+    )
+
+    def render() -> str:
+        template = current_app.jinja_env.get_template(FOOT_TEMPLATE)
+        return template.render(foot=foot, csrf_hole=CSRF_HOLE, next_hole=NEXT_HOLE)
+
+    html = cached_fragment(("post-card-foot", foot, *page_variant()), render)
+    if foot.may_like:  # Markup.replace escapes the values, as the template would
+        html = html.replace(CSRF_HOLE, generate_csrf()).replace(NEXT_HOLE, request.full_path.rstrip("?"))
+    return html

@@ -12,7 +12,7 @@ from . import queries
 def render_post_page(post, thread_form, status: int = 200):
     """The post page: shared by the page itself and by a refused question shown again."""
     return render_template(
-        "posts/detail.html", post=post, threads=threads_of_post(post.id),
+        "posts/detail.html", post=post, threads=threads_of_post(post.id, cards=True),
         counts=queries.count_for_posts([post.id])[post.id],
         thread_form=thread_form, forms=thread_forms(), reposts=queries.reposts_of_post(post.id, 20),
         corrections=queries.corrections_for([post.id])[post.id],

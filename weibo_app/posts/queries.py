@@ -50,20 +50,17 @@ def count_for_posts(post_ids: list[int]) -> dict[int, PostCounts]:
     counts = {pid: PostCounts() for pid in post_ids}
     if not post_ids:
         return counts
+    # The viewer's own like in the same query (an EXISTS on the like's key), not a second one.
+    viewer_id = current_user.id if has_request_context() and current_user.is_authenticated else None
+    liked = sa.false() if viewer_id is None else sa.exists().where(Like.post_id == Post.id, Like.user_id == viewer_id)
     rows = db.session.execute(
         sa.select(
             Post.id, _count_of(Thread, None, thread_public_by_itself()), _count_of(Like), _count_of(Repost),
-            _count_of(PostViewDaily, PostViewDaily.views),
+            _count_of(PostViewDaily, PostViewDaily.views), liked,
         ).where(Post.id.in_(post_ids))
     )
-    for post_id, threads, likes, reposts, views in rows:
-        counts[post_id] = PostCounts(threads, likes, reposts, int(views or 0))
-    if has_request_context() and current_user.is_authenticated:
-        liked = db.session.scalars(
-            sa.select(Like.post_id).where(Like.user_id == current_user.id, Like.post_id.in_(post_ids))
-        )
-        for post_id in liked:
-            counts[post_id].liked = True
+    for post_id, threads, likes, reposts, views, by_viewer in rows:
+        counts[post_id] = PostCounts(threads, likes, reposts, int(views or 0), bool(by_viewer))
     return counts
 
 

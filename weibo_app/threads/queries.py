@@ -5,23 +5,27 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import g, has_request_context
 from flask_babel import gettext as _
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, raiseload, selectinload
 
 from ..access.read import shown_threads_clause, shows
 from ..access.viewer import current_viewer
 from ..core.exceptions import NotFound
 from ..core.extensions import db
 from ..core.pagination import Page, keyset_asc, keyset_desc, page_of
-from ..models import Post, Reply, Thread, ThreadState
+from ..models import Reply, Thread, ThreadState
 
 
-def _with_replies(stmt: sa.Select) -> sa.Select:
-    return stmt.options(
+def _with_replies(stmt: sa.Select, cards: bool = False) -> sa.Select:
+    """Threads with what their pages show. Cards (``cards=True``) never name the handler:
+    no second user row joined to every thread. (The department stays: the read rule asks it
+    of a supervisor's scope.)"""
+    stmt = stmt.options(
         joinedload(Thread.author),
         joinedload(Thread.department),
-        joinedload(Thread.handler),
-        selectinload(Thread.replies).options(joinedload(Reply.author), joinedload(Reply.department)),
+        # A reply shows its department (official) or the thread's opener, never its own author row.
+        selectinload(Thread.replies).options(joinedload(Reply.department)),
     )
+    return stmt if cards else stmt.options(joinedload(Thread.handler))
 
 
 def get_thread(thread_id: int) -> Thread:
@@ -35,17 +39,17 @@ def get_thread(thread_id: int) -> Thread:
     return thread
 
 
-def threads_of_post(post_id: int) -> list[Thread]:
-    """All threads on a post, oldest first, with replies."""
-    stmt = _with_replies(sa.select(Thread)).where(
+def threads_of_post(post_id: int, cards: bool = False) -> list[Thread]:
+    """All threads on a post, oldest first, with replies (``cards=True``: for the thread cards)."""
+    stmt = _with_replies(sa.select(Thread), cards).where(
         Thread.post_id == post_id, shown_threads_clause(current_viewer())
     )
     return list(db.session.scalars(stmt.order_by(Thread.opened_at, Thread.id)))
 
 
 def board_threads(department_id: int, cursor: str | None, limit: int) -> Page[Thread]:
-    """A department's message board: questions addressed to it directly, newest first."""
-    stmt = _with_replies(sa.select(Thread)).where(
+    """A department's message board: questions addressed to it directly, newest first (as cards)."""
+    stmt = _with_replies(sa.select(Thread), cards=True).where(
         Thread.department_id == department_id, Thread.post_id.is_(None),
         shown_threads_clause(current_viewer()),
     )
@@ -72,8 +76,8 @@ def _inbox_query(department_id: int, handler_id: int | None, due: str | None, no
     """Awaiting threads of a department, with the filters of the inbox (unordered)."""
     stmt = (
         sa.select(Thread)
-        # The list links to the post, nothing more of it: its id alone, not its text.
-        .options(joinedload(Thread.author), joinedload(Thread.post).load_only(Post.id), joinedload(Thread.handler))
+        # The list links to the post by its id (post_id), nothing more of it: no join.
+        .options(joinedload(Thread.author), joinedload(Thread.handler))
         .where(Thread.department_id == department_id, Thread.state == ThreadState.AWAITING)
     )
     if handler_id is not None:
@@ -104,7 +108,8 @@ def inbox_page(
 ) -> Page[Thread]:
     """One page of ``inbox``, in the same order (earliest due first), continuing after ``cursor``."""
     limit = limit or INBOX_PAGE
-    stmt = _inbox_query(department_id, handler_id, due, now, soon_until)
+    # The page lists no images: not the query per page that Thread.images would otherwise make.
+    stmt = _inbox_query(department_id, handler_id, due, now, soon_until).options(raiseload(Thread.images))
     rows = list(db.session.scalars(keyset_asc(stmt, Thread.due_at, Thread.id, cursor, limit)))
     return page_of(rows, limit, lambda t: (t.due_at, t.id))
 
