@@ -32,7 +32,8 @@ def upgrade():
         batch_op.create_index('ix_threads_counted_at', ['counted_at'], unique=False)
         batch_op.drop_index('ix_threads_post_id')
         batch_op.drop_index('ix_threads_inbox')
-        batch_op.create_index('ix_threads_inbox', ['department_id', 'state', 'due_at', 'id', 'post_id'], unique=False)
+        batch_op.create_index('ix_threads_inbox', ['department_id', 'state', 'due_at', 'id', 'post_id', 'opened_at'],
+                              unique=False)
         batch_op.create_index('ix_threads_post_state', ['post_id', 'state'], unique=False)
         batch_op.create_index('ix_threads_unanswered',
                               ['department_id', 'opened_at', 'state', 'channel', 'counted_due_at'], unique=False,
