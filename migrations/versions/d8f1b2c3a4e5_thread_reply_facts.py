@@ -34,7 +34,8 @@ def upgrade():
         batch_op.drop_index('ix_threads_inbox')
         batch_op.create_index('ix_threads_inbox', ['department_id', 'state', 'due_at', 'id', 'post_id', 'opened_at'],
                               unique=False)
-        batch_op.create_index('ix_threads_post_state', ['post_id', 'state'], unique=False)
+        batch_op.create_index('ix_threads_post_state', ['post_id', 'state', 'opened_at', 'counted_first_response_at'],
+                              unique=False)
         batch_op.create_index('ix_threads_unanswered',
                               ['department_id', 'opened_at', 'state', 'channel', 'counted_due_at'], unique=False,
                               sqlite_where=sa.text('counted_first_final_at IS NULL'),

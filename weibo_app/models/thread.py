@@ -66,8 +66,9 @@ class Thread(db.Model):
         # overdue threads of each week come from it too (metrics).
         sa.Index("ix_threads_inbox", "department_id", "state", "due_at", "id", "post_id", "opened_at"),
         sa.Index("ix_threads_dept_opened", "department_id", "opened_at"),
-        # A post's threads; whether it has an awaiting one is read from the index alone.
-        sa.Index("ix_threads_post_state", "post_id", "state"),
+        # A post's threads; whether it has an awaiting one, received any or was ever answered
+        # (silent posts) is read from the index alone.
+        sa.Index("ix_threads_post_state", "post_id", "state", "opened_at", "counted_first_response_at"),
         # The stored figures' facts are in use only while none is newer than the moment judged.
         sa.Index("ix_threads_counted_at", "counted_at"),
         # Read from the index alone beside the daily counts (metrics/figures.py): the period's
