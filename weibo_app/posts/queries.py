@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cache
 
 import sqlalchemy as sa
 from flask import has_request_context
@@ -41,6 +42,19 @@ def _count_of(model, column=None, *conditions) -> sa.ScalarSelect:
     return sa.select(value).where(model.post_id == Post.id, *conditions).scalar_subquery()
 
 
+@cache
+def _counts_statement(signed_in: bool) -> sa.Select:
+    """The counts query, built once (it runs on every page of cards; building the expression
+    cost more than running it): the post ids and the viewer are parameters."""
+    # The viewer's own like in the same query (an EXISTS on the like's key), not a second one.
+    liked = (sa.exists().where(Like.post_id == Post.id, Like.user_id == sa.bindparam("viewer_id"))
+             if signed_in else sa.false())
+    return sa.select(
+        Post.id, _count_of(Thread, None, thread_public_by_itself()), _count_of(Like), _count_of(Repost),
+        _count_of(PostViewDaily, PostViewDaily.views), liked,
+    ).where(Post.id.in_(sa.bindparam("post_ids", expanding=True)))
+
+
 def count_for_posts(post_ids: list[int]) -> dict[int, PostCounts]:
     """Threads, likes, reposts and views of these posts in one query (indexed
     correlated counts); plus, for a logged-in viewer, which of them they liked.
@@ -50,15 +64,9 @@ def count_for_posts(post_ids: list[int]) -> dict[int, PostCounts]:
     counts = {pid: PostCounts() for pid in post_ids}
     if not post_ids:
         return counts
-    # The viewer's own like in the same query (an EXISTS on the like's key), not a second one.
     viewer_id = current_user.id if has_request_context() and current_user.is_authenticated else None
-    liked = sa.false() if viewer_id is None else sa.exists().where(Like.post_id == Post.id, Like.user_id == viewer_id)
-    rows = db.session.execute(
-        sa.select(
-            Post.id, _count_of(Thread, None, thread_public_by_itself()), _count_of(Like), _count_of(Repost),
-            _count_of(PostViewDaily, PostViewDaily.views), liked,
-        ).where(Post.id.in_(post_ids))
-    )
+    rows = db.session.execute(_counts_statement(viewer_id is not None),
+                              {"post_ids": post_ids, "viewer_id": viewer_id})
     for post_id, threads, likes, reposts, views, by_viewer in rows:
         counts[post_id] = PostCounts(threads, likes, reposts, int(views or 0), bool(by_viewer))
     return counts
