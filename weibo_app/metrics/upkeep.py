@@ -25,6 +25,8 @@ from . import daily, facts
 _CHILDREN = (Reply, ExtensionRequest, TransferRequest, ThreadEvent)
 #: The thread's own columns that a stored fact or a daily count depends on.
 _COUNTED = ("department_id", "channel", "opened_at", "first_due_at", "state", "rating", "resolved", "hidden_at")
+#: The ones that decide which day a thread is counted on.
+_KEYED = ("department_id", "channel", "opened_at")
 _PENDING = "metrics.upkeep.pending"
 
 
@@ -56,7 +58,15 @@ def _set_opened_days(conn: sa.Connection, ids: set[int] | None) -> None:
 # --- the flush hook ---------------------------------------------------------------------------
 
 def _before(session: Session, flush_context, instances) -> None:
-    """A new or re-dated thread's local day of opening, set with the row itself."""
+    """A new or re-dated thread's local day of opening, set with the row itself; the day a
+    moved or deleted thread was counted on, read from its row before the flush changes it (the
+    session may not know the old values: a committed object's attributes are expired)."""
+    leaving = [obj.id for obj in (*session.dirty, *session.deleted)
+               if isinstance(obj, Thread) and obj.id is not None
+               and (obj in session.deleted or any(sa.inspect(obj).attrs[name].history.has_changes()
+                                                  for name in _KEYED))]
+    if leaving:
+        session.info.setdefault(_PENDING, (set(), set()))[1].update(daily.keys_of(session.connection(), leaving))
     for obj in (*session.new, *session.dirty):
         if isinstance(obj, Thread) and (obj in session.new or sa.inspect(obj).attrs.opened_at.history.has_changes()):
             if obj.opened_at is None:
@@ -64,33 +74,20 @@ def _before(session: Session, flush_context, instances) -> None:
             obj.opened_day = to_local(obj.opened_at).date()
 
 
-def _old_key(obj: Thread) -> daily.Key | None:
-    attrs = sa.inspect(obj).attrs
-
-    def before(name):
-        hist = attrs[name].history
-        return hist.deleted[0] if hist.deleted else getattr(obj, name)
-    day = before("opened_day")
-    return None if day is None else (before("department_id"), day, before("channel"))
-
-
 def _collect(session: Session, flush_context) -> None:
     ids: set[int] = set()
-    keys: set[daily.Key] = set()
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, _CHILDREN):
             if obj.thread_id is not None:
                 ids.add(obj.thread_id)
         elif isinstance(obj, Thread) and obj.id is not None:
             attrs = sa.inspect(obj).attrs
+            if obj in session.deleted:  # its day was noted before the row went (``_before``)
+                continue
             if obj in session.new or any(attrs[name].history.has_changes() for name in _COUNTED):
                 ids.add(obj.id)
-                if obj not in session.new and (key := _old_key(obj)) is not None:
-                    keys.add(key)
     if ids:
-        pending = session.info.setdefault(_PENDING, (set(), set()))
-        pending[0].update(ids)
-        pending[1].update(keys)
+        session.info.setdefault(_PENDING, (set(), set()))[0].update(ids)
 
 
 def _apply(session: Session, flush_context) -> None:
