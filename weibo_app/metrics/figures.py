@@ -3,6 +3,8 @@ with the conditions of queries.py (DESIGN.md, "Metrics — one definition everyw
 
 from __future__ import annotations
 
+import sys
+from array import array
 from datetime import UTC, datetime
 from itertools import groupby
 from operator import itemgetter
@@ -233,16 +235,21 @@ def _thread_passes(period: Period, in_scope, stored: bool, per_department, chann
 def _values_by_department(stmt: sa.Select) -> dict[int, list[float]]:
     """Each department's values from a two-column statement (department, value), ascending.
 
-    A year of a county is close to a million values. PostgreSQL hands them over as one array per
-    department (``array_agg``: sixty rows instead of a million); SQLite's driver's own rows are
-    taken at once, several times faster than batch by batch or as result rows (an integer and a
-    float need no conversion).
+    A year of a county is close to a million values. PostgreSQL hands them over as one string
+    of 8-byte IEEE doubles per department (``float8send``, exact to the bit: sixty rows instead of
+    a million, read twice as fast as arrays of text); SQLite's driver's own rows are taken at
+    once, several times faster than batch by batch or as result rows (an integer and a float
+    need no conversion).
     """
     values: dict[int, list[float]] = {}
     if db.engine.dialect.name == "postgresql":
         sub = stmt.order_by(None).subquery()
-        grouped = sa.select(sub.c[0], sa.func.array_agg(sub.c[1])).group_by(sub.c[0])
-        values.update((dept, list(found)) for dept, found in db.session.execute(grouped))
+        doubles = sa.func.string_agg(sa.func.float8send(sub.c[1]), sa.literal_column("''::bytea"))
+        for dept, raw in db.session.execute(sa.select(sub.c[0], doubles).group_by(sub.c[0])):
+            found = array("d", bytes(raw))
+            if sys.byteorder == "little":  # float8send writes network order (big-endian)
+                found.byteswap()
+            values[dept] = found.tolist()
     else:
         result = db.session.connection().execute(stmt)
         try:
