@@ -25,15 +25,17 @@ COUNTS = ("threads", "dismissed", "responded", "answered", "timely", "good", "ra
 Key = tuple[int, date, str]
 
 
-def day_counts() -> list[sa.ColumnElement[int]]:
-    """Each of ``COUNTS`` as an aggregate over ``Thread`` with its stored facts."""
-    f = q.stored_facts()
+def day_counts(f: q.Facts | None = None, loop: list | None = None) -> list[sa.ColumnElement[int]]:
+    """Each of ``COUNTS`` as an aggregate over ``Thread``, judged on the stored facts and loop
+    steps, or on the ``f`` and ``loop`` given (the figures worked out from the rows)."""
+    f = f or q.stored_facts()
+    loop = loop if loop is not None else [q.stored_loop_step(name) for name in q.LIVE_LOOP_FIGURES]
     return [
         sa.func.count(Thread.id), q._count(q.is_dismissed()), q._count(q.is_responded(None, f)),
         q._count(q.is_answered(None, f)), q._count(q.on_time(None, f)),
         q._count(Thread.rating.in_(q.GOOD_RATINGS)), sa.func.count(Thread.rating),
         q._count(Thread.resolved.is_(True)), sa.func.count(Thread.resolved), q._count(q.is_hidden()),
-        *[q._count(q.stored_loop_step(name)) for name in q.LIVE_LOOP_FIGURES],
+        *[q._count(cond) for cond in loop],
     ]
 
 

@@ -20,24 +20,19 @@ from . import rollup as r
 from .index import responsiveness_index
 from .queries import (
     FIELDS,
-    GOOD_RATINGS,
     LIVE_LOOP_FIGURES,
     LOOP_FIGURES,
     NULLABLE,
     Period,
     _count,
     _ratio,
-    is_answered,
     is_awaiting,
-    is_dismissed,
-    is_hidden,
     is_overdue,
     is_published_state,
     is_responded,
     is_silent_post,
     is_unanswered_past_due,
     is_unanswered_post,
-    on_time,
     on_time_base,
     opened_in,
     published_in,
@@ -191,10 +186,8 @@ def _thread_passes(period: Period, in_scope, stored: bool, per_department, chann
         # count(*): the partial index holds every column asked for, so it is read alone.
         late = per_department(sa.select(Thread.department_id, sa.func.count())
                               .where(in_scope, is_unanswered_past_due(period, f)), Thread.department_id)
-        partials = {}
-        for dept, found in sums.items():
-            threads, dismissed, responded, answered, *rest = (int(x or 0) for x in found)
-            partials[dept] = (threads, dismissed, responded, answered, answered + late.get(dept, (0,))[0], *rest)
+        partials = {dept: _with_base(found, _answered(found) + late.get(dept, (0,))[0])
+                    for dept, found in sums.items()}
         # In department order, as the covering index holds them (no sort): see ``_values_by_department``.
         hours = sa.select(Thread.department_id, Thread.counted_response_hours).order_by(Thread.department_id)
         return partials, hours.where(in_scope, is_responded(period, f))
@@ -220,11 +213,12 @@ def _thread_passes(period: Period, in_scope, stored: bool, per_department, chann
                      due_now=once.c.due_now, due_at_first_final=c.due_from(at_answer.c.latest))
     loop = [cond(period) for cond in LIVE_LOOP_FIGURES.values()]
     counts = (
-        sa.select(Thread.department_id, sa.func.count(Thread.id), *_thread_counts(period, f, loop))
+        sa.select(Thread.department_id, *daily.day_counts(f, loop), _count(on_time_base(period, f)))
         .select_from(Thread).join(once, once.c.id == Thread.id)
         .outerjoin(at_answer, at_answer.c.id == once.c.id)
     )
-    partials = per_department(counts, Thread.department_id)
+    partials = {dept: _with_base(found[:-1], found[-1])
+                for dept, found in per_department(counts, Thread.department_id).items()}
     replied = c.replies_by_thread(period.as_of, in_scope)
     f = thread_facts(period, first_response=replied.c.first_response)
     hours = (sa.select(Thread.department_id, _hours(f)).select_from(Thread)
@@ -262,14 +256,14 @@ def _values_by_department(stmt: sa.Select) -> dict[int, list[float]]:
     return values
 
 
-def _thread_counts(period: Period, f, loop) -> tuple:
-    return (
-        _count(is_dismissed()), _count(is_responded(period, f)), _count(is_answered(period, f)),
-        _count(on_time_base(period, f)), _count(on_time(period, f)),
-        _count(Thread.rating.in_(GOOD_RATINGS)), sa.func.count(Thread.rating),
-        _count(Thread.resolved.is_(True)), sa.func.count(Thread.resolved), _count(is_hidden()),
-        *[_count(cond) for cond in loop],
-    )
+def _answered(counts) -> int:
+    return int(counts[daily.COUNTS.index("answered")] or 0)
+
+
+def _with_base(counts, base: int) -> tuple:
+    """``daily.COUNTS`` of a department with its on-time base put after ``answered``."""
+    threads, dismissed, responded, answered, *rest = (int(x or 0) for x in counts)
+    return (threads, dismissed, responded, answered, int(base or 0), *rest)
 
 
 def _hours(f) -> sa.ColumnElement[float]:

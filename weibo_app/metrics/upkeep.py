@@ -98,7 +98,7 @@ def _apply(session: Session, flush_context) -> None:
     conn = session.connection()
     facts.refresh_facts(conn, ids)
     daily.rebuild_days(conn, old_keys | daily.keys_of(conn, ids))
-    session.info.pop(facts.SETTLED, None)
+    session.info.pop(facts.SETTLED, None)  # this session's (refresh_facts forgets the app's)
     for obj in session.identity_map.values():
         if isinstance(obj, Thread) and obj.id in ids:
             session.expire(obj, facts.COLUMNS)
