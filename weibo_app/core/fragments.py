@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 
 from flask import Flask, current_app, g, has_app_context
@@ -24,6 +22,7 @@ from flask_babel import get_locale
 from markupsafe import Markup
 
 from .i18n import select_text_size
+from .lru import LRU
 
 log = logging.getLogger(__name__)
 PREFIX = "weibo:frag:"
@@ -36,18 +35,15 @@ class FragmentCache:
         self.max_entries = max_entries
         self.redis = redis
         self.seconds = seconds
-        self._entries: OrderedDict[str, str] = OrderedDict()
-        self._lock = threading.Lock()
+        self._entries: LRU[str, str] = LRU(max_entries)
 
     def __len__(self) -> int:
         return len(self._entries)
 
     def get(self, key: str) -> str | None:
-        with self._lock:
-            found = self._entries.get(key)
-            if found is not None:
-                self._entries.move_to_end(key)
-                return found
+        found = self._entries.get(key)
+        if found is not None:
+            return found
         if self.redis is not None:
             try:
                 raw = self.redis.get(PREFIX + key)
@@ -56,28 +52,20 @@ class FragmentCache:
                 return None
             if raw is not None:
                 found = raw.decode()
-                self._remember(key, found)
+                self._entries.put(key, found)
                 return found
         return None
 
     def put(self, key: str, html: str) -> None:
-        self._remember(key, html)
+        self._entries.put(key, html)
         if self.redis is not None:
             try:
                 self.redis.set(PREFIX + key, html.encode(), ex=self.seconds)
             except Exception as err:  # noqa: BLE001 - the memory entry still serves this worker
                 log.warning("fragment cache: Redis write failed (%s)", type(err).__name__)
 
-    def _remember(self, key: str, html: str) -> None:
-        with self._lock:
-            self._entries[key] = html
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
-
     def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
+        self._entries.clear()
 
 
 def digest(*parts) -> str:
