@@ -100,15 +100,22 @@ def test_unscoped_and_a_later_as_of(scene):
 
 def test_a_fixed_number_of_queries(scene, count_queries):
     assert scene.a.path  # loaded before counting
-    # Two to learn whether the stored facts are settled at the moment judged (they are not: a
-    # thread here is answered after AS_OF), then one grouped pass over the threads.
+    # One to read the revision of the data (metrics/memo.py), two to learn whether the stored
+    # facts are settled at the moment judged (they are not: a thread here is answered after
+    # AS_OF, so nothing is remembered), then one grouped pass over the threads.
     with count_queries() as counter:
         weekly_trends(AS_OF, scene.a)
-    assert counter.count == 3
-    # Judged after every write, the weeks are sums of the daily counts plus the overdue threads.
+    assert counter.count == 4
+    # Judged after every write: settled (two), the next due or publishing time (one), and the
+    # weeks as sums of the daily counts plus the overdue threads (two).
     with count_queries() as counter:
         weekly_trends(utc(2026, 1, 1), scene.a)
-    assert counter.count == 4
+    assert counter.count == 5
+    # The same weeks again, nothing written, no due time passed: remembered.
+    with count_queries() as counter:
+        again = weekly_trends(utc(2026, 1, 1, 1, 0), scene.a)
+    assert counter.count == 0
+    assert again == weekly_trends(utc(2026, 1, 1, 1, 0), scene.a)
 
 
 def test_the_table_and_bars_on_the_dashboard(scene, client, login):

@@ -153,12 +153,13 @@ def configure_security(app: Flask) -> None:
 
 def configure_signals(app: Flask) -> None:
     """Features that react to domain events subscribe here, not as a side effect of an import."""
-    from .metrics import upkeep
+    from .metrics import marks, upkeep
     from .notifications import subscribers
     from .social import topics
     from .threads import operations as threads
 
     upkeep.connect()
+    marks.connect()
     subscribers.connect()
     topics.connect()
     threads.connect()
@@ -187,12 +188,14 @@ def configure_errors(app: Flask) -> None:
 def configure_page_cache(app: Flask) -> None:
     from .core import fragments
     from .core.pagecache import register
+    from .metrics import memo
     from .posts.cards import card_foot, card_main, card_urls
     from .threads.cards import thread_card
     from .threads.inbox_rows import inbox_row
 
     register(app)
     fragments.register(app)
+    memo.register(app)
     app.add_template_global(card_main, "post_card_main")
     app.add_template_global(card_urls, "card_urls")
     app.add_template_global(card_foot, "post_card_foot")

@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..core.extensions import db
 from ..models import Department, Thread
+from . import memo
 from . import queries as q
 from .sql import hours_between
 
@@ -50,6 +51,16 @@ def first_response_distribution(
     (None: every department), only those that came by ``channel`` when given. Their sum is the
     ``responded`` figure of the same department with its subtree.
     """
+    remembered_as = ("distribution", period.first_day, period.end_day, None if scope is None else scope.id, channel)
+    found = memo.remembered(remembered_as, period.as_of, lambda: (_counts(period, scope, channel), None))
+    return [
+        {"key": key, "label": str(label), "low_hours": low, "high_hours": high, "threads": found.get(i, 0)}
+        for i, (key, low, high, label) in enumerate(BUCKETS)
+    ]
+
+
+def _counts(period: q.Period, scope: Department | None, channel: str | None) -> dict[int, int]:
+    """The number of the period's responded threads in each bucket (by its index)."""
     inner = sa.select(bucket_of(period).label("bucket")).where(q.opened_in(period), q.is_responded(period))
     if channel:
         inner = inner.where(Thread.channel == channel)
@@ -57,8 +68,4 @@ def first_response_distribution(
         inner = inner.where(Thread.department_id.in_(Department.subtree_ids(scope)))
     # Grouped outside: PostgreSQL would not match a CASE with bound parameters in SELECT and GROUP BY.
     sub = inner.subquery()
-    found = dict(db.session.execute(sa.select(sub.c.bucket, sa.func.count()).group_by(sub.c.bucket)).all())
-    return [
-        {"key": key, "label": str(label), "low_hours": low, "high_hours": high, "threads": found.get(i, 0)}
-        for i, (key, low, high, label) in enumerate(BUCKETS)
-    ]
+    return dict(db.session.execute(sa.select(sub.c.bucket, sa.func.count()).group_by(sub.c.bucket)).all())

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 from array import array
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from itertools import groupby
 from operator import itemgetter
 
@@ -15,7 +15,7 @@ from ..core.extensions import db
 from ..core.settings import get_setting
 from ..models import Department, ExtensionRequest, Follow, Like, Post, PostViewDaily, Repost, Thread, ThreadDay
 from . import counting as c
-from . import daily, facts
+from . import daily, facts, memo
 from . import rollup as r
 from .index import responsiveness_index
 from .queries import (
@@ -47,7 +47,24 @@ def compute_metrics(
     period: Period, *, department_ids: list[int] | None = None, subtree: bool = False,
     channel: str | None = None, stored_facts: bool | None = None,
 ) -> list[dict]:
-    """One row of every field per department, in tree order.
+    """One row of every field per department, in tree order (see ``_compute``); remembered while
+    it stays true (memo.py), unless ``stored_facts`` forces a way of computing it."""
+    def compute():
+        return _compute(period, department_ids=department_ids, subtree=subtree, channel=channel,
+                        stored_facts=stored_facts)
+
+    if stored_facts is not None:
+        return compute()[0]
+    ids = None if department_ids is None else tuple(sorted(set(department_ids)))
+    return memo.remembered(("metrics", period.first_day, period.end_day, ids, subtree, channel), period.as_of, compute)
+
+
+def _compute(
+    period: Period, *, department_ids: list[int] | None, subtree: bool, channel: str | None,
+    stored_facts: bool | None,
+) -> tuple[list[dict], datetime | None]:
+    """One row of every field per department, in tree order, and the next moment a row's days
+    since its last post grows (the one figure that moves with the clock on its own).
 
     With ``channel`` every figure about threads counts only the threads that came by that
     channel (来电, 来信, …); the figures about posts do not depend on it.
@@ -122,9 +139,14 @@ def compute_metrics(
         is_published_state(), Post.published_at <= period.as_of), Post.department_id)
     for gid, (published, unanswered, silent) in roll_up(post_partials, 3):
         rows[gid].update(posts_published=published, unanswered_posts=unanswered, silent_posts=silent)
+    next_day = None
     for gid, ms in members.items():
         lasts = [last_posts[m][0] for m in ms if m in last_posts and last_posts[m][0]]
-        rows[gid]["days_since_last_post"] = days_since(max(lasts, key=_naive) if lasts else None, period.as_of)
+        last = max(lasts, key=_naive) if lasts else None
+        days = rows[gid]["days_since_last_post"] = days_since(last, period.as_of)
+        if last is not None:
+            grows = _naive(last).replace(tzinfo=UTC) + timedelta(days=days + 1)
+            next_day = grows if next_day is None else min(next_day, grows)
 
     for model, key in ((Like, "likes"), (Repost, "reposts")):
         when = model.created_at
@@ -152,7 +174,7 @@ def compute_metrics(
         days = row["days_since_last_post"]
         row["dormant"] = days is None or days >= dormant_days
         row["responsiveness_index"] = responsiveness_index(row)
-    return list(rows.values())
+    return list(rows.values()), next_day
 
 
 def _naive(moment: datetime) -> datetime:

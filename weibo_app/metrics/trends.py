@@ -10,6 +10,7 @@ from ..core.clock import local_midnight_utc, to_local
 from ..core.extensions import db
 from ..models import Department, Thread, ThreadDay
 from . import facts as stored
+from . import memo
 from . import queries as q
 
 WEEKS = 8
@@ -33,6 +34,12 @@ def weekly_trends(
     same on SQLite and PostgreSQL; no thread row is loaded into Python.
     """
     starts = week_starts(as_of, weeks)
+    key = ("trends", starts[0], weeks, None if scope is None else scope.id, channel)
+    return memo.remembered(key, as_of, lambda: (_weekly(as_of, starts, scope, channel), None))
+
+
+def _weekly(as_of: datetime, starts: list[date], scope: Department | None, channel: str | None) -> list[dict]:
+    weeks = len(starts)
     bounds = [local_midnight_utc(d) for d in starts] + [local_midnight_utc(starts[-1] + timedelta(weeks=1))]
     period = q.Period(starts[0], starts[-1] + timedelta(weeks=1), as_of)
     week = sa.case(

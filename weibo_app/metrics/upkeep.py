@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from ..core.clock import to_local, utcnow
 from ..core.extensions import db
 from ..models import ExtensionRequest, Reply, Thread, ThreadEvent, TransferRequest
-from . import daily, facts
+from . import daily, facts, marks
 
 _CHILDREN = (Reply, ExtensionRequest, TransferRequest, ThreadEvent)
 #: The thread's own columns that a stored fact or a daily count depends on.
@@ -32,6 +32,8 @@ _PENDING = "metrics.upkeep.pending"
 
 def refresh(thread_ids: Iterable[int] | None = None, connection: sa.Connection | None = None) -> int:
     """Recompute the stored facts of the given threads (None: all) and the days they count on."""
+    if connection is None:
+        db.session.info[marks.WROTE] = True  # written around the session's hooks: the commit moves the revision
     conn = connection if connection is not None else db.session.connection()
     ids = None if thread_ids is None else set(thread_ids)
     _set_opened_days(conn, ids)

@@ -20,6 +20,7 @@ from .disclosure import (
     RequestEvent,
     RequestState,
 )
+from .figure_mark import FigureMark
 from .loop import ApprovalState, EventKind, ExtensionRequest, ThreadEvent, ThreadNote, TransferRequest, VisitChannel
 from .media import Image
 from .moderation import Flag, FlagReason, FlagResolution, SensitiveWord
@@ -37,6 +38,7 @@ from .topic import PostTopic
 from .user import STAFF_ROLES, Role, User
 
 __all__ = [
+    "FigureMark",
     "ApprovalState",
     "AnnualReport",
     "ApiToken",

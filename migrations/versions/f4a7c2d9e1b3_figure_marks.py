@@ -1,0 +1,31 @@
+"""the revision of the data the figures are computed from (metrics/marks.py)
+
+Revision ID: f4a7c2d9e1b3
+Revises: d8f1b2c3a4e5
+Create Date: 2026-11-29 10:30:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+import weibo_app.models.types
+
+
+revision = 'f4a7c2d9e1b3'
+down_revision = 'd8f1b2c3a4e5'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        'figure_marks',
+        sa.Column('shard', sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column('revision', sa.BigInteger(), nullable=False),
+        sa.Column('written_at', weibo_app.models.types.UTCDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint('shard'),
+    )
+
+
+def downgrade():
+    op.drop_table('figure_marks')
