@@ -11,6 +11,7 @@ from datetime import timedelta
 import pytest
 
 from weibo_app.core.clock import local_today
+from weibo_app.core.extensions import db
 from weibo_app.dashboard.table import COLUMNS, COOKIE, DEFAULT_COLUMNS
 from weibo_app.departments.operations import get_department
 from weibo_app.metrics.labels import figure_timing
@@ -176,3 +177,26 @@ def test_the_export_keeps_every_figure_whatever_is_chosen(client, county):
 def test_a_township_supervisors_total_is_their_township(client, make, login, county):
     login(make.user(Role.SUPERVISOR, department=get_department("town")))
     assert _row_slugs(_page(client, sort="threads", dir="asc")) == ["total:town", "village"]
+
+
+def _body(page: str) -> str:
+    table = _table(page)
+    return table[table.index("<tbody"):]
+
+
+def test_the_rows_rendered_once_are_the_rows_rendered_afresh(app, client, county, make):
+    """The rows are rendered once per content (dashboard/table.py): served again they equal a
+    rendering with the cache off, and a new figure shows at once (the figures are the key)."""
+    first = _body(_page(client))
+    assert _body(_page(client)) == first
+    app.extensions["large_fragment_cache"].max_entries = 0
+    assert _body(_page(client)) == first
+    app.extensions["large_fragment_cache"].max_entries = 32
+    staff = make.staff(get_department("village"))
+    thread = make.thread(department=get_department("village"), body="新问题")
+    ops.reply_to_thread(staff, thread, "已答复")
+    db.session.commit()
+    after = _body(_page(client))
+    assert after != first
+    app.extensions["large_fragment_cache"].max_entries = 0
+    assert _body(_page(client)) == after

@@ -32,6 +32,8 @@ from sqlalchemy import event
 
 from weibo_app.core.clock import utcnow
 from weibo_app.core.extensions import db
+from weibo_app.metrics.queries import make_period
+from weibo_app.metrics.rows import rows_behind
 from weibo_app.models import Department, Post, Thread, User
 from weibo_app.posts import queries as post_queries
 from weibo_app.threads import queries as thread_queries
@@ -181,6 +183,15 @@ def test_the_inbox_counts_read_the_index_alone(app, volume):
     else:
         assert "ix_threads_inbox" in plan["indexes"], plan
         assert "Seq Scan" not in plan["nodes"], plan
+
+
+def test_the_earliest_overdue_of_the_county_walk_the_due_index(app, volume):
+    """The dashboard's overdue list for every department: in due order from the index, not all
+    overdue threads sorted to show twenty."""
+    now = volume
+    period = make_period(now.date() - timedelta(days=30), now.date() + timedelta(days=1), now)
+    stmt = _one(lambda: rows_behind("overdue", period, None, True, limit=20), "threads", "ORDER BY")
+    _assert_walks(_plan(*stmt), "ix_threads_due")
 
 
 def test_the_rewritten_list_is_the_same_list(app, volume):

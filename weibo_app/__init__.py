@@ -188,6 +188,7 @@ def configure_errors(app: Flask) -> None:
 def configure_page_cache(app: Flask) -> None:
     from .core import fragments
     from .core.pagecache import register
+    from .dashboard.table import table_rows
     from .metrics import memo
     from .posts.cards import card_foot, card_main, card_urls
     from .threads.cards import thread_card
@@ -201,6 +202,7 @@ def configure_page_cache(app: Flask) -> None:
     app.add_template_global(card_foot, "post_card_foot")
     app.add_template_global(thread_card, "thread_card")
     app.add_template_global(inbox_row, "inbox_row")
+    app.add_template_global(table_rows, "dashboard_table_rows")
 
 
 def configure_cli(app: Flask) -> None:

@@ -1,4 +1,4 @@
-"""the revision of the data the figures are computed from (metrics/marks.py)
+"""the revision of the data the figures are computed from (metrics/marks.py); awaiting threads by due time
 
 Revision ID: f4a7c2d9e1b3
 Revises: d8f1b2c3a4e5
@@ -25,7 +25,11 @@ def upgrade():
         sa.Column('written_at', weibo_app.models.types.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint('shard'),
     )
+    with op.batch_alter_table('threads', schema=None) as batch_op:
+        batch_op.create_index('ix_threads_due', ['state', 'due_at', 'id', 'department_id', 'post_id'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('threads', schema=None) as batch_op:
+        batch_op.drop_index('ix_threads_due')
     op.drop_table('figure_marks')

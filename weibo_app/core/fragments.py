@@ -84,9 +84,10 @@ def page_variant() -> tuple[str, str]:
     return found
 
 
-def cached_fragment(parts: tuple, render: Callable[[], str]) -> Markup:
-    """The fragment keyed by ``parts`` (everything it depends on), rendered on a miss."""
-    cache: FragmentCache | None = current_app.extensions.get("fragment_cache")
+def cached_fragment(parts: tuple, render: Callable[[], str], store: str = "fragment_cache") -> Markup:
+    """The fragment keyed by ``parts`` (everything it depends on), rendered on a miss. Large
+    fragments (a whole table) go to ``"large_fragment_cache"``, which holds few."""
+    cache: FragmentCache | None = current_app.extensions.get(store)
     if cache is None or cache.max_entries <= 0:
         return Markup(render())  # noqa: S704 - ``render`` returns a rendered, escaped template
     key = digest(*parts)
@@ -107,3 +108,5 @@ def register(app: Flask) -> None:
         redis = redis_lib.Redis.from_url(app.config["REDIS_URL"], socket_connect_timeout=0.2, socket_timeout=0.2)
     app.extensions["fragment_cache"] = FragmentCache(int(app.config["FRAGMENT_CACHE_ENTRIES"]), redis,
                                                      int(app.config["FRAGMENT_CACHE_SECONDS"]))
+    large = min(32, int(app.config["FRAGMENT_CACHE_ENTRIES"]))
+    app.extensions["large_fragment_cache"] = FragmentCache(large, redis, int(app.config["FRAGMENT_CACHE_SECONDS"]))

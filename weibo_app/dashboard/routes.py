@@ -24,7 +24,7 @@ from ..models import Department
 from ..supervision import queries as notices
 from .charts import chart_data
 from .period import parse_period
-from .queries import awaiting_per_post, roll_up_departments
+from .queries import roll_up_departments, watch_lists
 from .table import COLUMNS, COOKIE, DEFAULT_COLUMNS, grouped, parse_columns, parse_sort, sort_rows, split_roll_up
 
 bp = Blueprint("dashboard", __name__)
@@ -59,9 +59,7 @@ def index():
     totals, others = split_roll_up(rows, roll_up_departments([r["department"] for r in rows]) if subtree else set())
     year = local_today().year
     scope = oversight_of(current_user).subtree_root
-    overdue = rows_behind("overdue", period, scope, True, limit=LIST_LIMIT)
-    due_soon = rows_behind("due_soon", period, scope, True, limit=LIST_LIMIT)
-    unanswered = rows_behind("unanswered_posts", period, scope, True, limit=LIST_LIMIT)
+    lists = watch_lists(period, scope, LIST_LIMIT)
     trends = weekly_trends(period.as_of, scope)
     focus = chart_focus(request.args.get("chart_department"))
     page = render_template(
@@ -69,8 +67,7 @@ def index():
         columns=columns, column_groups=grouped(columns), column_groups_all=grouped(COLUMNS), default_columns=DEFAULT_COLUMNS,
         sort=sort, direction=direction, period=period, subtree=subtree, channel=channel,
         uncovered=uncovered_years([year, year + 1]),
-        scope=scope, overdue=overdue, due_soon=due_soon, unanswered=unanswered,
-        awaiting_counts=awaiting_per_post([p.id for p in unanswered], period),
+        scope=scope, **lists,
         trends=trends, max_threads=max((w["threads"] for w in trends), default=0), bar_class=bar_class,
         notice_counts=notices.counts_by_state(scope, period.as_of),
         pending_notices=notices.pending_notices(scope, period.as_of, LIST_LIMIT),

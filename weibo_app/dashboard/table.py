@@ -6,6 +6,10 @@ and orders what is already computed (exports keep every figure whatever is chose
 
 from __future__ import annotations
 
+from flask import render_template
+from markupsafe import Markup
+
+from ..core.fragments import cached_fragment, page_variant
 from ..metrics.labels import figure_timing
 
 #: Every figure column the table can show, in reading order; split into the period group and
@@ -63,3 +67,18 @@ def sort_rows(rows: list[dict], key: str | None, direction: str) -> list[dict]:
 def split_roll_up(rows: list[dict], roll_up: set[str]) -> tuple[list[dict], list[dict]]:
     """(roll-up rows, the other rows): the roll-up rows are shown first and never sorted in."""
     return [r for r in rows if r["department"] in roll_up], [r for r in rows if r["department"] not in roll_up]
+
+
+def table_rows(totals: list[dict], others: list[dict], period_cols, now_cols, filter_args: dict) -> Markup:
+    """The table's rows, rendered once per content: a county's table is some 1,500 cells, each
+    with a drill-down link and a label for screen readers, and it reads the same for every
+    supervisor who sees the same figures. The key is everything the rows show (the figures, the
+    columns, the links' arguments) with the language and text size, so it cannot go stale."""
+    def frozen(rows: list[dict]) -> tuple:
+        return tuple(tuple(sorted(row.items())) for row in rows)
+
+    parts = ("dashboard-rows", *page_variant(), frozen(totals), frozen(others), tuple(period_cols), tuple(now_cols),
+             tuple(sorted(filter_args.items())))
+    return cached_fragment(parts, lambda: render_template(
+        "dashboard/_table_rows.html", totals=totals, others=others, period_cols=period_cols, now_cols=now_cols,
+        filter_args=filter_args), store="large_fragment_cache")

@@ -63,9 +63,12 @@ def current(session: Session | None = None) -> tuple[int, datetime | None]:
     return session.info[READ]
 
 
+#: Built once: every request that shows a figure sends it.
+_REVISION = sa.select(sa.func.coalesce(sa.func.sum(FigureMark.revision), 0), sa.func.max(FigureMark.written_at))
+
+
 def _read(session: Session) -> tuple[int, datetime | None]:
-    total, latest = session.execute(sa.select(sa.func.coalesce(sa.func.sum(FigureMark.revision), 0),
-                                              sa.func.max(FigureMark.written_at))).one()
+    total, latest = session.execute(_REVISION).one()
     if isinstance(latest, str):  # SQLite hands an aggregate over the column back as stored
         latest = datetime.fromisoformat(latest)
     if latest is not None and latest.tzinfo is None:

@@ -28,7 +28,6 @@ worker computes a figure once per window.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -102,7 +101,17 @@ def remembered(key: tuple, as_of: datetime, compute: Callable[[], tuple[V, datet
         value, own_until = compute()
         found = (value, min(window.until, own_until or window.until))
         memo.put(full, *found)
-    return copy.deepcopy(found[0])  # callers may add to what they are handed
+    return _copy(found[0])
+
+
+def _copy(value):
+    """A copy the caller may change (add a key to a row) without changing what is remembered:
+    the values are rows (dicts of plain values), lists of them, or a dict of counts."""
+    if isinstance(value, list):
+        return [dict(item) if isinstance(item, dict) else item for item in value]
+    if isinstance(value, dict):
+        return dict(value)
+    return value
 
 
 def _window(memo: FigureMemo, as_of: datetime) -> Window | None:

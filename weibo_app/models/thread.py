@@ -66,6 +66,9 @@ class Thread(db.Model):
         # overdue threads of each week come from it too (metrics).
         sa.Index("ix_threads_inbox", "department_id", "state", "due_at", "id", "post_id", "opened_at"),
         sa.Index("ix_threads_dept_opened", "department_id", "opened_at"),
+        # Every department's awaiting threads by due time: the earliest overdue of a whole county
+        # (the dashboard's list) without sorting them all, and the posts that have one.
+        sa.Index("ix_threads_due", "state", "due_at", "id", "department_id", "post_id"),
         # A post's threads; whether it has an awaiting one, received any or was ever answered
         # (silent posts) is read from the index alone.
         sa.Index("ix_threads_post_state", "post_id", "state", "opened_at", "counted_first_response_at"),
