@@ -2,7 +2,8 @@
 
 Seeds a year (60 departments in a tree) into a scratch PostgreSQL database it creates on
 127.0.0.1:5432 and drops afterwards, and into a scratch SQLite file, then times each call
-warm (one call first, then the median of 5) in-process through the WSGI test client:
+warm (one call first, then the median of 5) in-process through the WSGI test client, each
+computed afresh (the figure memo off), then as served with the memo on:
 
 - ``GET /api/v1/metrics`` for all departments over the year, with ``subtree=1`` and without;
 - ``/dashboard`` (supervisor) for the default 30 days and for the year;
@@ -42,6 +43,7 @@ def time_calls(db_url: str, repeat: int) -> list[tuple[str, float, int]]:
     from weibo_app.core.clock import local_today
     from weibo_app.core.extensions import db
     from weibo_app.demo_volume import ADMIN, SUPERVISOR
+    from weibo_app.metrics import memo
     from weibo_app.models import Thread, User
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": db_url, "PAGE_CACHE_SECONDS": 0, "RATELIMIT_ENABLED": False})
@@ -73,7 +75,12 @@ def time_calls(db_url: str, repeat: int) -> list[tuple[str, float, int]]:
             ("/dashboard, a year", boss, f"/dashboard?{year}", {}),
             (f"/inbox, {backlog:,} awaiting", clerk, "/inbox", {}),
         ]
-        for label, user, path, headers in calls:
+        # First with the figure memo off (every call computes), then on (the first computes,
+        # the rest are served from memory until a write, a due time or midnight).
+        passes = [("", memo.FigureMemo(0)), (" (remembered)", memo.FigureMemo(512))]
+        for (label, user, path, headers), (how, store) in [(c, p) for p in passes for c in calls]:
+            app.extensions[memo.STORE] = store
+            label = label + how
             if user is not None:
                 as_user(user)
             times = []
