@@ -62,3 +62,16 @@ def test_off_renders_the_same_rows(app, client, login, world):
         assert client.get("/inbox").get_data(as_text=True) == cached
         app.extensions["fragment_cache"].max_entries = 0
         assert client.get("/inbox").get_data(as_text=True) == cached
+
+
+def test_the_clerks_department_comes_with_the_staff_list(client, count_queries, login, world):
+    # The header and the page name the clerk's department: loaded with the staff list, not asked for alone.
+    with at(MON + timedelta(hours=1)):
+        login(world["staff"])
+        assert client.get("/inbox").status_code == 200
+        db.session.expunge_all()  # as in production, the request starts with an empty session
+        with count_queries() as counter:
+            html = client.get("/inbox").get_data(as_text=True)
+    assert "收件测试局待回复的留言" in html
+    alone = [s for s in counter.statements if " ".join(s.split()).startswith("SELECT departments.")]
+    assert alone == [], alone
