@@ -75,3 +75,20 @@ def test_the_clerks_department_comes_with_the_staff_list(client, count_queries, 
     assert "收件测试局待回复的留言" in html
     alone = [s for s in counter.statements if " ".join(s.split()).startswith("SELECT departments.")]
     assert alone == [], alone
+
+
+def test_totals_follow_the_moment_and_the_department_asked_each_time(app, make, world):
+    # The totals' statement is built once: the department and the moments are parameters.
+    from weibo_app.threads.queries import inbox_totals
+
+    thread = world["thread"]
+    with at(MON):
+        elsewhere = make.department(slug="inbox-other")
+        open_thread(make.user(), body="别处的留言", kind="consultation", department=elsewhere)
+        db.session.commit()
+    due, hour, dept = thread.due_at, timedelta(hours=1), thread.department_id
+    assert inbox_totals(dept, due - hour, due + hour) == (1, 0, 1)  # due soon (黄灯)
+    assert inbox_totals(dept, due + hour, due + 2 * hour) == (1, 1, 0)  # past due (红灯)
+    assert inbox_totals(dept, due - 3 * hour, due - 2 * hour) == (1, 0, 0)  # neither yet
+    assert inbox_totals(dept, due + hour) == (1, 1)
+    assert inbox_totals(elsewhere.id, due - 3 * hour) == (1, 0)  # opened the same moment: due alike
