@@ -62,3 +62,33 @@ def test_off_renders_the_same_rows(app, client, login, world):
         assert client.get("/inbox").get_data(as_text=True) == cached
         app.extensions["fragment_cache"].max_entries = 0
         assert client.get("/inbox").get_data(as_text=True) == cached
+
+
+def test_the_clerks_department_comes_with_the_staff_list(client, count_queries, login, world):
+    # The header and the page name the clerk's department: loaded with the staff list, not asked for alone.
+    with at(MON + timedelta(hours=1)):
+        login(world["staff"])
+        assert client.get("/inbox").status_code == 200
+        db.session.expunge_all()  # as in production, the request starts with an empty session
+        with count_queries() as counter:
+            html = client.get("/inbox").get_data(as_text=True)
+    assert "收件测试局待回复的留言" in html
+    alone = [s for s in counter.statements if " ".join(s.split()).startswith("SELECT departments.")]
+    assert alone == [], alone
+
+
+def test_totals_follow_the_moment_and_the_department_asked_each_time(app, make, world):
+    # The totals' statement is built once: the department and the moments are parameters.
+    from weibo_app.threads.queries import inbox_totals
+
+    thread = world["thread"]
+    with at(MON):
+        elsewhere = make.department(slug="inbox-other")
+        open_thread(make.user(), body="别处的留言", kind="consultation", department=elsewhere)
+        db.session.commit()
+    due, hour, dept = thread.due_at, timedelta(hours=1), thread.department_id
+    assert inbox_totals(dept, due - hour, due + hour) == (1, 0, 1)  # due soon (黄灯)
+    assert inbox_totals(dept, due + hour, due + 2 * hour) == (1, 1, 0)  # past due (红灯)
+    assert inbox_totals(dept, due - 3 * hour, due - 2 * hour) == (1, 0, 0)  # neither yet
+    assert inbox_totals(dept, due + hour) == (1, 1)
+    assert inbox_totals(elsewhere.id, due - 3 * hour) == (1, 0)  # opened the same moment: due alike

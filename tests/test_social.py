@@ -296,3 +296,24 @@ def test_repost_comments_are_masked_and_screened(app, client, make, login):
         ops.repost_post(resident, post, "这是违禁词")
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count(Repost.id))) == 1
+
+
+def test_the_post_pages_reads_follow_the_post_and_limit_of_each_call(app, make):
+    # Their statements are built once: the post and the limit are parameters of each call.
+    from weibo_app.posts.amend import add_correction
+    from weibo_app.posts.queries import corrections_for, get_public_post, reposts_of_post
+
+    dept = make.department()
+    staff = make.staff(dept)
+    first, second = make.post(author=staff, body="第一条"), make.post(author=staff, body="第二条")
+    for n in range(3):
+        ops.repost_post(make.user(), first, f"转发{n}")
+    ops.repost_post(make.user(), second, "转发第二条")
+    fixed = add_correction(staff, second, body="更正第二条")
+    db.session.commit()
+    assert get_public_post(first.id) is first and get_public_post(second.id) is second
+    assert len(reposts_of_post(first.id, 20)) == 3 and len(reposts_of_post(first.id, 2)) == 2
+    assert [r.comment for r in reposts_of_post(second.id, 20)] == ["转发第二条"]
+    found = corrections_for([first.id, second.id])
+    assert found[first.id] == [] and found[second.id] == [fixed]
+    assert corrections_for([first.id]) == {}

@@ -111,3 +111,37 @@ def test_off_renders_the_same_cards(app, client, login, world):
     assert without_tokens(page(client, path)) == cached
     app.extensions["fragment_cache"].max_entries = 0
     assert without_tokens(page(client, path)) == cached
+
+
+def test_each_language_has_its_own_cards_on_one_client_after_another(app, client, world):
+    # The parsed locale is kept per language for the whole process: one visitor's choice must
+    # never become another's, nor stick to the next request of the same visitor who changes it.
+    path = f"/p/{world['post'].id}"
+    english, chinese = client, app.test_client()  # both start each request with an empty ``g``
+    for _round in range(2):  # the second round is served from the cache
+        en = page(english, f"{path}?lang=en").split('id="threads-title"')[1]
+        assert "View thread" in en and "查看留言" not in en
+        zh = page(chinese, path).split('id="threads-title"')[1]
+        assert "查看留言" in zh and "View thread" not in zh
+        assert "View thread" in page(english, path)  # the cookie keeps English
+    back = page(english, f"{path}?lang=zh_CN").split('id="threads-title"')[1]
+    assert "查看留言" in back and "View thread" not in back
+
+
+def test_the_board_renders_the_same_cards_with_the_cache_off(app, client, login, world):
+    board = open_thread(world["opener"], body="留言板上的问题，电话13812345678", kind="consultation",
+                        department=world["dept"])
+    db.session.commit()
+    path = "/d/card-dept?tab=board"
+    for viewer in (None, world["staff"], world["opener"]):
+        app.extensions["fragment_cache"].max_entries = 4096
+        if viewer is None:
+            sign_out(client)
+        else:
+            login(viewer)
+        cached = without_tokens(page(client, path))
+        assert f"thread-{board.id}-title" in cached
+        assert ("13812345678" in cached) == (viewer is not None)
+        assert without_tokens(page(client, path)) == cached
+        app.extensions["fragment_cache"].max_entries = 0
+        assert without_tokens(page(client, path)) == cached

@@ -191,8 +191,8 @@ def configure_page_cache(app: Flask) -> None:
     from .dashboard.table import table_rows
     from .metrics import memo
     from .posts.cards import card_foot, card_main, card_urls
-    from .threads.cards import thread_card
-    from .threads.inbox_rows import inbox_row
+    from .threads.cards import thread_card, thread_cards
+    from .threads.inbox_rows import inbox_rows
 
     register(app)
     fragments.register(app)
@@ -201,7 +201,8 @@ def configure_page_cache(app: Flask) -> None:
     app.add_template_global(card_urls, "card_urls")
     app.add_template_global(card_foot, "post_card_foot")
     app.add_template_global(thread_card, "thread_card")
-    app.add_template_global(inbox_row, "inbox_row")
+    app.add_template_global(thread_cards, "thread_cards")
+    app.add_template_global(inbox_rows, "inbox_rows")
     app.add_template_global(table_rows, "dashboard_table_rows")
 
 

@@ -112,14 +112,37 @@ def timeline(
     return TimelinePage(page, count_for_posts([p.id for p in pinned + page.items]), pinned)
 
 
+@cache
+def _post_statement() -> sa.Select:
+    """The post page's reads are built once, with the post as a parameter (as the counts are):
+    each runs on every post page, and building the statement cost more than running it."""
+    return sa.select(Post).options(joinedload(Post.department)).where(Post.id == sa.bindparam("post_id"))
+
+
+@cache
+def _corrections_statement() -> sa.Select:
+    return (
+        sa.select(Correction).where(Correction.post_id.in_(sa.bindparam("post_ids", expanding=True)))
+        .order_by(Correction.created_at, Correction.id)
+    )
+
+
+@cache
+def _reposts_statement() -> sa.Select:
+    return (
+        sa.select(Repost).options(joinedload(Repost.user))
+        .where(Repost.post_id == sa.bindparam("post_id"))
+        .order_by(Repost.created_at.desc(), Repost.id.desc())
+        .limit(sa.bindparam("limit"))
+    )
+
+
 def get_public_post(post_id: int) -> Post:
     """A post the current viewer may open (``access.read.shows``): a public one, a withdrawn
     one as its notice, a hidden one as its placeholder; insiders open any state of theirs."""
     from ..access.viewer import current_viewer
 
-    post = db.session.scalar(
-        sa.select(Post).options(joinedload(Post.department)).where(Post.id == post_id)
-    )
+    post = db.session.scalar(_post_statement(), {"post_id": post_id})
     if post is None or not shows(current_viewer(), post):
         raise NotFound(_("没有这条微博。"), "post_not_found")
     return post
@@ -129,24 +152,14 @@ def corrections_for(post_ids: list[int]) -> dict[int, list[Correction]]:
     """Corrections under these posts, oldest first: one query."""
     found: dict[int, list[Correction]] = defaultdict(list)
     if post_ids:
-        rows = db.session.scalars(
-            sa.select(Correction).where(Correction.post_id.in_(post_ids))
-            .order_by(Correction.created_at, Correction.id)
-        )
-        for row in rows:
+        for row in db.session.scalars(_corrections_statement(), {"post_ids": post_ids}):
             found[row.post_id].append(row)
     return found
 
 
 def reposts_of_post(post_id: int, limit: int = 50) -> list[Repost]:
     """The latest reposts of a post, newest first (shown under it)."""
-    stmt = (
-        sa.select(Repost).options(joinedload(Repost.user))
-        .where(Repost.post_id == post_id)
-        .order_by(Repost.created_at.desc(), Repost.id.desc())
-        .limit(limit)
-    )
-    return list(db.session.scalars(stmt))
+    return list(db.session.scalars(_reposts_statement(), {"post_id": post_id, "limit": limit}))
 
 
 def followed_department_ids(user_id: int) -> list[int]:

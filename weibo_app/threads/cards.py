@@ -152,7 +152,18 @@ def _render(card: ThreadSeen) -> str:
     )
 
 
+def _card(viewer: User | None, thread: Thread, now: datetime, variant: tuple[str, str], options: dict) -> Markup:
+    card = thread_seen(viewer, thread, now, **options)
+    return cached_fragment(("thread-card", card, *variant), lambda: _render(card))
+
+
 def thread_card(thread: Thread, now: datetime, **options) -> Markup:
     """The card of ``thread`` for the current viewer (options: see ``thread_seen``)."""
-    card = thread_seen(current_viewer(), thread, now, **options)
-    return cached_fragment(("thread-card", card, *page_variant()), lambda: _render(card))
+    return _card(current_viewer(), thread, now, page_variant(), options)
+
+
+def thread_cards(threads: list[Thread], now: datetime, **options) -> list[Markup]:
+    """The cards of a whole list: the viewer, the language and the text size are found once
+    for the page, not once per card (a post page holds fifty)."""
+    viewer, variant = current_viewer(), page_variant()
+    return [_card(viewer, thread, now, variant, options) for thread in threads]

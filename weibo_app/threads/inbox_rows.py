@@ -19,7 +19,7 @@ from ..access.read import author_name_for
 from ..access.viewer import current_viewer
 from ..core import labels
 from ..core.fragments import cached_fragment, page_variant
-from ..models import Thread
+from ..models import Thread, User
 from ..templating import age
 
 TEMPLATE = "threads/_inbox_row.html"
@@ -41,12 +41,12 @@ class InboxRowSeen:
     post_id: int | None
 
 
-def inbox_row(thread: Thread, now: datetime, soon: datetime) -> Markup:
-    """The row of ``thread`` in the inbox at ``now`` (黄灯 until ``soon``), for the current viewer."""
+def _row(viewer: User | None, thread: Thread, now: datetime, soon: datetime, variant: tuple[str, str]) -> Markup:
+    """The row of ``thread`` at ``now`` (黄灯 until ``soon``) for ``viewer``, in ``variant``."""
     row = InboxRowSeen(
         id=thread.id, state=thread.state, overdue=thread.is_overdue(now), due_soon=thread.due_at <= soon,
         due_at=thread.due_at, kind=thread.kind, body=thread.body, opened_at=thread.opened_at,
-        waited=age(thread.opened_at), author_name=author_name_for(current_viewer(), thread),
+        waited=age(thread.opened_at), author_name=author_name_for(viewer, thread),
         handler_name=thread.handler.shown_name if thread.handler else None,
         post_id=thread.post_id,
     )
@@ -54,4 +54,11 @@ def inbox_row(thread: Thread, now: datetime, soon: datetime) -> Markup:
     def render() -> str:
         return current_app.jinja_env.get_template(TEMPLATE).render(row=row, labels=labels)
 
-    return cached_fragment(("inbox-row", row, *page_variant()), render)
+    return cached_fragment(("inbox-row", row, *variant), render)
+
+
+def inbox_rows(threads: list[Thread], now: datetime, soon: datetime) -> list[Markup]:
+    """The rows of a page of the inbox: the viewer, the language and the text size are found
+    once for the page, not once per row."""
+    viewer, variant = current_viewer(), page_variant()
+    return [_row(viewer, thread, now, soon, variant) for thread in threads]

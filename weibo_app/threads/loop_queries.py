@@ -98,8 +98,11 @@ def dispatch_queue(supervisor: User, limit: int = 200) -> tuple[list[TransferReq
 
 def department_staff(department_id: int) -> list[User]:
     """Active staff of a department, for the handler choice."""
+    # Their department comes with them: the pages that list them also name it (the signed-in
+    # clerk's own department in the header), which then needs no query of its own.
     return list(db.session.scalars(
-        sa.select(User).where(User.department_id == department_id, User.active.is_(True))
+        sa.select(User).options(joinedload(User.department))
+        .where(User.department_id == department_id, User.active.is_(True))
         .order_by(User.username)
     ))
 

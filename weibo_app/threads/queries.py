@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 import sqlalchemy as sa
 from flask import g, has_request_context
 from flask_babel import gettext as _
@@ -117,16 +119,25 @@ def inbox_page(
 def inbox_totals(department_id: int, now, soon_until=None) -> tuple[int, int] | tuple[int, int, int]:
     """(awaiting, overdue) of a department, counted in SQL (the list itself may be cut);
     with ``soon_until`` also the due-soon count (黄灯)."""
-    # count() rather than count(id): the same number (id is never null), read from ix_threads_inbox alone.
-    cols = [sa.func.count(), sa.func.count(sa.case((Thread.due_at < now, 1)))]
-    if soon_until is not None:
-        cols.append(sa.func.count(sa.case((sa.and_(Thread.due_at >= now, Thread.due_at <= soon_until), 1))))
-    row = db.session.execute(
-        sa.select(*cols).select_from(Thread)
-        .where(Thread.department_id == department_id, Thread.state == ThreadState.AWAITING)
-    ).one()
+    params = {"department_id": department_id, "now": now, "soon_until": soon_until}
+    row = db.session.execute(_totals_statement(soon_until is not None), params).one()
     _remember_awaiting(department_id, row[0])
     return tuple(row)
+
+
+@cache
+def _totals_statement(with_soon: bool) -> sa.Select:
+    """``inbox_totals``' statement, built once (on every request of the inbox, building it cost
+    as much as running it): the department and the moments are parameters."""
+    now, soon_until = sa.bindparam("now"), sa.bindparam("soon_until")
+    # count() rather than count(id): the same number (id is never null), read from ix_threads_inbox alone.
+    cols = [sa.func.count(), sa.func.count(sa.case((Thread.due_at < now, 1)))]
+    if with_soon:
+        cols.append(sa.func.count(sa.case((sa.and_(Thread.due_at >= now, Thread.due_at <= soon_until), 1))))
+    return (
+        sa.select(*cols).select_from(Thread)
+        .where(Thread.department_id == sa.bindparam("department_id"), Thread.state == ThreadState.AWAITING)
+    )
 
 
 def _remember_awaiting(department_id: int, count: int) -> None:
