@@ -10,14 +10,15 @@ import sqlalchemy as sa
 from flask import has_request_context
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, raiseload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..access.read import shown_posts_clause, shows, thread_public_by_itself
 from ..core.clock import utcnow
 from ..core.exceptions import NotFound
 from ..core.extensions import db
-from ..core.pagination import Page, keyset_desc, page_of
-from ..models import Correction, Follow, Like, Post, PostViewDaily, Repost, Thread
+from ..core.pagination import Page, keyset_desc_params, keyset_desc_shape, page_of
+from ..models import Correction, Follow, Image, Like, Post, PostViewDaily, Repost, Thread
 
 
 @dataclass
@@ -72,6 +73,52 @@ def count_for_posts(post_ids: list[int]) -> dict[int, PostCounts]:
     return counts
 
 
+@cache
+def _listing_statement(pins: str | None, pinned_part: bool, after: bool, by_department: bool) -> sa.Select:
+    """A list of posts, built once per shape (building and keying the expression cost more than
+    running it): the time, the page's cursor and limit and the departments are parameters.
+    ``pinned_part``: the pinned posts above the first page, else the stream below them."""
+    now = sa.bindparam("now")
+    # Images are read for the whole page by ``_attach_images``; never one query per card.
+    stmt = (
+        sa.select(Post)
+        .options(joinedload(Post.department), raiseload(Post.images))
+        .where(shown_posts_clause(None, now))  # the public list, whoever looks
+    )
+    if by_department:
+        stmt = stmt.where(Post.department_id.in_(sa.bindparam("department_ids", expanding=True)))
+    if pins == "timeline":
+        # As a set of ids, so the planners start from the few pinned posts (their index)
+        # rather than walk the whole list newest first looking for them.
+        is_pinned = Post.id.in_(sa.select(Post.id).where(Post.timeline_pinned_until > now))
+        not_pinned = sa.or_(Post.timeline_pinned_until.is_(None), Post.timeline_pinned_until <= now)
+    elif pins:
+        is_pinned, not_pinned = Post.dept_pinned_at.is_not(None), Post.dept_pinned_at.is_(None)
+    if pinned_part:
+        return (stmt.where(is_pinned).order_by(Post.published_at.desc(), Post.id.desc())
+                .limit(sa.bindparam("pinned_limit")))
+    if pins:
+        stmt = stmt.where(not_pinned)
+    return keyset_desc_shape(stmt, Post.published_at, Post.id, after)
+
+
+@cache
+def _images_statement() -> sa.Select:
+    return (sa.select(Image).where(Image.post_id.in_(sa.bindparam("post_ids", expanding=True)))
+            .order_by(Image.position, Image.id))
+
+
+def _attach_images(posts: list[Post]) -> None:
+    """Every post's ``images``, in their order, read in one query for the whole list."""
+    if not posts:
+        return
+    found: dict[int, list[Image]] = {post.id: [] for post in posts}
+    for image in db.session.scalars(_images_statement(), {"post_ids": list(found)}):
+        found[image.post_id].append(image)
+    for post in posts:
+        set_committed_value(post, "images", found[post.id])
+
+
 def timeline(
     cursor: str | None = None,
     limit: int = 20,
@@ -84,31 +131,18 @@ def timeline(
     the stream below: ``"timeline"``, the fast-track posts pinned until a time
     still ahead; ``"department"``, a department page's one pinned post.
     """
-    now = utcnow()
-    stmt = (
-        sa.select(Post)
-        .options(joinedload(Post.department))
-        .where(shown_posts_clause(None, now))  # the public list, whoever looks
-    )
-    if department_ids is not None:
-        stmt = stmt.where(Post.department_id.in_(department_ids))
+    params = keyset_desc_params(cursor, limit)
+    params["now"] = utcnow()
+    by_department = department_ids is not None
+    if by_department:
+        params["department_ids"] = department_ids
     pinned: list[Post] = []
-    if pins:
-        if pins == "timeline":
-            # As a set of ids, so the planners start from the few pinned posts (their index)
-            # rather than walk the whole list newest first looking for them.
-            is_pinned = Post.id.in_(sa.select(Post.id).where(Post.timeline_pinned_until > now))
-            not_pinned = sa.or_(Post.timeline_pinned_until.is_(None), Post.timeline_pinned_until <= now)
-        else:
-            is_pinned, not_pinned = Post.dept_pinned_at.is_not(None), Post.dept_pinned_at.is_(None)
-        if not cursor:
-            pinned = list(db.session.scalars(
-                stmt.where(is_pinned).order_by(Post.published_at.desc(), Post.id.desc()).limit(limit)
-            ))
-        stmt = stmt.where(not_pinned)
-    stmt = keyset_desc(stmt, Post.published_at, Post.id, cursor, limit)
-    rows = list(db.session.scalars(stmt))
+    if pins and not cursor:
+        pinned = list(db.session.scalars(_listing_statement(pins, True, False, by_department),
+                                         {**params, "pinned_limit": limit}))
+    rows = list(db.session.scalars(_listing_statement(pins, False, "after_time" in params, by_department), params))
     page = page_of(rows, limit, lambda p: (p.published_at, p.id))
+    _attach_images(pinned + page.items)
     return TimelinePage(page, count_for_posts([p.id for p in pinned + page.items]), pinned)
 
 
