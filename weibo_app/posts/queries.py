@@ -43,45 +43,59 @@ def _count_of(model, column=None, *conditions) -> sa.ScalarSelect:
     return sa.select(value).where(model.post_id == Post.id, *conditions).scalar_subquery()
 
 
+def _count_columns(signed_in: bool) -> tuple[sa.ColumnElement, ...]:
+    """The outer post's counts as columns (``_counts_of_row`` reads them): threads, likes,
+    reposts, views and whether the viewer (parameter ``viewer_id``) liked it.
+
+    Public counts: a thread counts when the public may read it (not held, hidden
+    or private), whoever is looking; the figures of DESIGN.md count them all."""
+    # The viewer's own like in the same query (an EXISTS on the like's key), not a second one.
+    liked = (sa.exists().where(Like.post_id == Post.id, Like.user_id == sa.bindparam("viewer_id"))
+             if signed_in else sa.false())
+    return (_count_of(Thread, None, thread_public_by_itself()), _count_of(Like), _count_of(Repost),
+            _count_of(PostViewDaily, PostViewDaily.views), liked)
+
+
+def _counts_of_row(threads, likes, reposts, views, by_viewer) -> PostCounts:
+    return PostCounts(threads, likes, reposts, int(views or 0), bool(by_viewer))
+
+
+def _viewer_id() -> int | None:
+    return current_user.id if has_request_context() and current_user.is_authenticated else None
+
+
 @cache
 def _counts_statement(signed_in: bool) -> sa.Select:
     """The counts query, built once (it runs on every page of cards; building the expression
     cost more than running it): the post ids and the viewer are parameters."""
-    # The viewer's own like in the same query (an EXISTS on the like's key), not a second one.
-    liked = (sa.exists().where(Like.post_id == Post.id, Like.user_id == sa.bindparam("viewer_id"))
-             if signed_in else sa.false())
-    return sa.select(
-        Post.id, _count_of(Thread, None, thread_public_by_itself()), _count_of(Like), _count_of(Repost),
-        _count_of(PostViewDaily, PostViewDaily.views), liked,
-    ).where(Post.id.in_(sa.bindparam("post_ids", expanding=True)))
+    return sa.select(Post.id, *_count_columns(signed_in)).where(Post.id.in_(sa.bindparam("post_ids", expanding=True)))
 
 
 def count_for_posts(post_ids: list[int]) -> dict[int, PostCounts]:
     """Threads, likes, reposts and views of these posts in one query (indexed
-    correlated counts); plus, for a logged-in viewer, which of them they liked.
-
-    Public counts: a thread counts when the public may read it (not held, hidden
-    or private), whoever is looking; the figures of DESIGN.md count them all."""
+    correlated counts, ``_count_columns``); plus, for a logged-in viewer, which of them they liked."""
     counts = {pid: PostCounts() for pid in post_ids}
     if not post_ids:
         return counts
-    viewer_id = current_user.id if has_request_context() and current_user.is_authenticated else None
+    viewer_id = _viewer_id()
     rows = db.session.execute(_counts_statement(viewer_id is not None),
                               {"post_ids": post_ids, "viewer_id": viewer_id})
-    for post_id, threads, likes, reposts, views, by_viewer in rows:
-        counts[post_id] = PostCounts(threads, likes, reposts, int(views or 0), bool(by_viewer))
+    for post_id, *figures in rows:
+        counts[post_id] = _counts_of_row(*figures)
     return counts
 
 
 @cache
-def _listing_statement(pins: str | None, pinned_part: bool, after: bool, by_department: bool) -> sa.Select:
-    """A list of posts, built once per shape (building and keying the expression cost more than
-    running it): the time, the page's cursor and limit and the departments are parameters.
-    ``pinned_part``: the pinned posts above the first page, else the stream below them."""
+def _listing_statement(pins: str | None, pinned_part: bool, after: bool, by_department: bool,
+                       signed_in: bool) -> sa.Select:
+    """A list of posts with their counts (``_count_columns``: one statement, not a second for
+    the counts), built once per shape (building and keying the expression cost more than
+    running it): the time, the page's cursor and limit, the departments and the viewer are
+    parameters. ``pinned_part``: the pinned posts above the first page, else the stream below."""
     now = sa.bindparam("now")
     # Images are read for the whole page by ``_attach_images``; never one query per card.
     stmt = (
-        sa.select(Post)
+        sa.select(Post, *_count_columns(signed_in))
         .options(joinedload(Post.department), raiseload(Post.images))
         .where(shown_posts_clause(None, now))  # the public list, whoever looks
     )
@@ -132,18 +146,28 @@ def timeline(
     still ahead; ``"department"``, a department page's one pinned post.
     """
     params = keyset_desc_params(cursor, limit)
-    params["now"] = utcnow()
-    by_department = department_ids is not None
+    params["now"], params["viewer_id"] = utcnow(), _viewer_id()
+    by_department, signed_in = department_ids is not None, params["viewer_id"] is not None
     if by_department:
         params["department_ids"] = department_ids
+    counts: dict[int, PostCounts] = {}
+
+    def listed(stmt: sa.Select, values: dict) -> list[Post]:
+        posts = []
+        for post, *figures in db.session.execute(stmt, values):
+            posts.append(post)
+            counts[post.id] = _counts_of_row(*figures)
+        return posts
+
     pinned: list[Post] = []
     if pins and not cursor:
-        pinned = list(db.session.scalars(_listing_statement(pins, True, False, by_department),
-                                         {**params, "pinned_limit": limit}))
-    rows = list(db.session.scalars(_listing_statement(pins, False, "after_time" in params, by_department), params))
+        pinned = listed(_listing_statement(pins, True, False, by_department, signed_in),
+                        {**params, "pinned_limit": limit})
+    rows = listed(_listing_statement(pins, False, "after_time" in params, by_department, signed_in), params)
+    # The row past the page too: no post of this session is left whose images would raise.
+    _attach_images(pinned + rows)
     page = page_of(rows, limit, lambda p: (p.published_at, p.id))
-    _attach_images(pinned + page.items)
-    return TimelinePage(page, count_for_posts([p.id for p in pinned + page.items]), pinned)
+    return TimelinePage(page, {post.id: counts[post.id] for post in pinned + page.items}, pinned)
 
 
 def get_public_post(post_id: int) -> Post:
@@ -183,6 +207,11 @@ def reposts_of_post(post_id: int, limit: int = 50) -> list[Repost]:
     return list(db.session.scalars(stmt))
 
 
+#: Built once: a resident's home page runs it on every request.
+_FOLLOWED = sa.select(Follow.department_id).where(Follow.user_id == sa.bindparam("user_id"))
+
+
 def followed_department_ids(user_id: int) -> list[int]:
     """The departments a resident follows: their timeline."""
-    return list(db.session.scalars(sa.select(Follow.department_id).where(Follow.user_id == user_id)))
+    return list(db.session.scalars(_FOLLOWED, {"user_id": user_id}))
+
