@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from functools import cache
+
+from babel import Locale
 from flask import current_app, has_request_context, request
 
 from .clock import site_tz
@@ -20,6 +23,17 @@ def select_locale() -> str:
     if chosen in supported:
         return chosen
     return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+@cache
+def _parsed(name: str) -> Locale:
+    return Locale.parse(name)
+
+
+def selected_locale() -> Locale:
+    """``select_locale`` as Flask-Babel's selector: the parsed locale, made once per language
+    rather than parsed again on every request (Flask-Babel takes a ``Locale`` as it is)."""
+    return _parsed(select_locale())
 
 
 def select_timezone() -> str:
