@@ -83,3 +83,21 @@ def test_each_page_and_department_lists_its_own_posts_with_their_images(app, mak
     assert images(rest) == {posts[0].id: stored[posts[0].id]}
     theirs = _listed(app, limit=2, department_ids=[there.id], pins="department")
     assert _ids(theirs) == [elsewhere.id] and images(theirs) == {elsewhere.id: stored[elsewhere.id]}
+
+
+def test_images_are_read_only_when_a_listed_post_has_some(app, make, count_queries):
+    staff = make.staff(make.department())
+    plain = make.post(author=staff, body="没有配图")
+    with count_queries() as without:
+        result = _listed(app, limit=20)
+    assert [(p.id, list(p.images)) for p in result.page.items] == [(plain.id, [])]
+    assert without.count == 1  # the list and its counts, and no images query
+    pictured = make.post(author=staff, body="有两张配图")
+    keys = [(i.key, i.thumb_key) for i in attach_images(
+        staff, [upload(image_bytes("PNG"), f"{i}.png") for i in range(2)], post=pictured)]
+    db.session.commit()
+    with count_queries() as with_images:
+        result = _listed(app, limit=20)
+    assert {p.id: [(i.key, i.thumb_key) for i in p.images] for p in result.page.items} == {
+        pictured.id: keys, plain.id: []}
+    assert with_images.count == without.count + 1

@@ -93,9 +93,10 @@ def _listing_statement(pins: str | None, pinned_part: bool, after: bool, by_depa
     running it): the time, the page's cursor and limit, the departments and the viewer are
     parameters. ``pinned_part``: the pinned posts above the first page, else the stream below."""
     now = sa.bindparam("now")
-    # Images are read for the whole page by ``_attach_images``; never one query per card.
+    # Images are read for the whole page by ``_attach_images``, never one query per card, and
+    # only for the posts this last column says have some (most have none: no query at all).
     stmt = (
-        sa.select(Post, *_count_columns(signed_in))
+        sa.select(Post, *_count_columns(signed_in), _count_of(Image))
         .options(joinedload(Post.department), raiseload(Post.images))
         .where(shown_posts_clause(None, now))  # the public list, whoever looks
     )
@@ -122,13 +123,13 @@ def _images_statement() -> sa.Select:
             .order_by(Image.position, Image.id))
 
 
-def _attach_images(posts: list[Post]) -> None:
-    """Every post's ``images``, in their order, read in one query for the whole list."""
-    if not posts:
-        return
+def _attach_images(posts: list[Post], with_images: set[int]) -> None:
+    """Every post's ``images``, in their order: those of the posts in ``with_images`` read in
+    one query for the whole list, none for the others."""
     found: dict[int, list[Image]] = {post.id: [] for post in posts}
-    for image in db.session.scalars(_images_statement(), {"post_ids": list(found)}):
-        found[image.post_id].append(image)
+    if with_images:
+        for image in db.session.scalars(_images_statement(), {"post_ids": sorted(with_images)}):
+            found[image.post_id].append(image)
     for post in posts:
         set_committed_value(post, "images", found[post.id])
 
@@ -151,12 +152,15 @@ def timeline(
     if by_department:
         params["department_ids"] = department_ids
     counts: dict[int, PostCounts] = {}
+    with_images: set[int] = set()
 
     def listed(stmt: sa.Select, values: dict) -> list[Post]:
         posts = []
-        for post, *figures in db.session.execute(stmt, values):
+        for post, *figures, images in db.session.execute(stmt, values):
             posts.append(post)
             counts[post.id] = _counts_of_row(*figures)
+            if images:
+                with_images.add(post.id)
         return posts
 
     pinned: list[Post] = []
@@ -165,7 +169,7 @@ def timeline(
                         {**params, "pinned_limit": limit})
     rows = listed(_listing_statement(pins, False, "after_time" in params, by_department, signed_in), params)
     # The row past the page too: no post of this session is left whose images would raise.
-    _attach_images(pinned + rows)
+    _attach_images(pinned + rows, with_images)
     page = page_of(rows, limit, lambda p: (p.published_at, p.id))
     return TimelinePage(page, {post.id: counts[post.id] for post in pinned + page.items}, pinned)
 
