@@ -92,10 +92,24 @@ def _captured(fn) -> list[tuple[str, object]]:
     return seen
 
 
+def _outer(statement: str) -> str:
+    """The statement without its parenthesised parts: its own FROM, not its subqueries' (a list
+    reads its posts' counts as correlated subqueries in its columns)."""
+    depth, kept = 0, []
+    for char in statement:
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif depth == 0:
+            kept.append(char)
+    return "".join(kept)
+
+
 def _one(fn, table: str, *markers: str) -> tuple[str, object]:
     """The one statement that reads ``table`` and holds every marker."""
     found = [(s, p) for s, p in _captured(fn)
-             if s.split("WHERE")[0].rstrip().endswith(f"FROM {table}") or f"FROM {table} " in s.split("WHERE")[0]
+             if (head := _outer(s).split("WHERE")[0]).rstrip().endswith(f"FROM {table}") or f"FROM {table} " in head
              if all(m in s for m in markers)]
     assert len(found) == 1, [s for s, _ in found]
     return found[0]

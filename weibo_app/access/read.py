@@ -129,13 +129,13 @@ def _or_insider(public: sa.ColumnElement[bool], insider) -> sa.ColumnElement[boo
 
 def readable_posts_clause(viewer: User | None, now: datetime | None = None) -> sa.ColumnElement[bool]:
     """SQL twin of ``can_read`` for posts."""
-    public = sa.and_(Post.public_clause(now or utcnow()), Post.hidden_at.is_(None))
+    public = sa.and_(Post.public_clause(utcnow() if now is None else now), Post.hidden_at.is_(None))
     return _or_insider(public, _insider_clause(viewer, Post.department_id, Post.author_id))
 
 
 def shown_posts_clause(viewer: User | None, now: datetime | None = None) -> sa.ColumnElement[bool]:
     """SQL twin of ``shows`` for posts: readable, or listed as a notice (withdrawn, hidden)."""
-    return _or_insider(Post.listed_clause(now or utcnow()), _insider_clause(viewer, Post.department_id, Post.author_id))
+    return _or_insider(Post.listed_clause(utcnow() if now is None else now), _insider_clause(viewer, Post.department_id, Post.author_id))
 
 
 def thread_public_by_itself() -> sa.ColumnElement[bool]:

@@ -12,4 +12,7 @@ def current_viewer() -> User | None:
     """The user looking (a session in pages, a bearer token in the API), or None."""
     if not has_request_context():
         return None
-    return current_user if current_user.is_authenticated else None
+    # The user itself, not the proxy: the rules read its attributes dozens of times a page,
+    # and each read through the proxy looks the user up again.
+    user = current_user._get_current_object()
+    return user if user.is_authenticated else None

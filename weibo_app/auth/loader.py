@@ -10,6 +10,7 @@ in pages, the API and the rate limiter.
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import Flask, g, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -23,12 +24,16 @@ login_manager.login_message = _l("请先登录。")
 login_manager.session_protection = "strong"
 
 
+#: Built once: every signed-in request loads its user.
+_USER = sa.select(User).where(User.id == sa.bindparam("user_id"))
+
+
 @login_manager.user_loader
 def load_user(identity: str) -> User | None:
     user_id, sep, epoch = str(identity).partition(":")
     if not (sep and user_id.isdigit() and epoch.isdigit()):
         return None  # an identity from before session epochs, or a forged one
-    user = db.session.get(User, int(user_id))
+    user = db.session.scalar(_USER, {"user_id": int(user_id)})
     if user is None or not user.active or (user.session_epoch or 0) != int(epoch):
         return None
     return user

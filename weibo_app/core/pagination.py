@@ -55,15 +55,35 @@ def decode_cursor(cursor: str | None) -> tuple[datetime, int] | None:
         raise InvalidCursor(_("无效的分页游标。"), "invalid_cursor") from None
 
 
+def _before(time_col: Any, id_col: Any, moment: Any, row_id: Any) -> sa.ColumnElement[bool]:
+    # The first term is implied by the second; it is the range an index on (time, id) seeks to.
+    return sa.and_(time_col <= moment, sa.or_(time_col < moment, sa.and_(time_col == moment, id_col < row_id)))
+
+
 def keyset_desc(stmt: sa.Select, time_col: Any, id_col: Any, cursor: str | None, limit: int) -> sa.Select:
     """Newest first, starting after ``cursor``; fetches one extra row to know if more follow."""
     after = decode_cursor(cursor)
     if after is not None:
-        moment, row_id = after
-        # The first term is implied by the second; it is the range an index on (time, id) seeks to.
-        stmt = stmt.where(time_col <= moment,
-                          sa.or_(time_col < moment, sa.and_(time_col == moment, id_col < row_id)))
+        stmt = stmt.where(_before(time_col, id_col, *after))
     return stmt.order_by(time_col.desc(), id_col.desc()).limit(limit + 1)
+
+
+def keyset_desc_params(cursor: str | None, limit: int) -> dict[str, Any]:
+    """The parameters of a ``keyset_desc_shape`` statement for this page (an invalid cursor is
+    an ``InvalidCursor``); ``"after_time" in params`` tells which shape they fit."""
+    params: dict[str, Any] = {"page_limit": limit + 1}
+    after = decode_cursor(cursor)
+    if after is not None:
+        params["after_time"], params["after_id"] = after
+    return params
+
+
+def keyset_desc_shape(stmt: sa.Select, time_col: Any, id_col: Any, after: bool) -> sa.Select:
+    """``keyset_desc`` as a statement built once for every page: the cursor's (time, id) and the
+    limit are bound parameters, given by ``keyset_desc_params``; ``after``: not the first page."""
+    if after:
+        stmt = stmt.where(_before(time_col, id_col, sa.bindparam("after_time"), sa.bindparam("after_id")))
+    return stmt.order_by(time_col.desc(), id_col.desc()).limit(sa.bindparam("page_limit"))
 
 
 def keyset_asc(stmt: sa.Select, time_col: Any, id_col: Any, cursor: str | None, limit: int) -> sa.Select:

@@ -34,11 +34,14 @@ EDITABLE: dict[str, type] = {
 #: The settings that name the site and its owner (header, footer, accessibility statement).
 SITE_IDENTITY = ("SITE_NAME", "SITE_OWNER", "SITE_OPERATOR", "SITE_ICP", "SITE_CONTACT", "SITE_ACCESSIBILITY")
 
+#: Built once: every page reads the settings (the site's name in the header).
+_ALL_SETTINGS = sa.select(SETTINGS.c.key, SETTINGS.c.value)
+
 
 def _overrides() -> dict[str, Any]:
     if has_request_context() and "settings_cache" in g:
         return g.settings_cache
-    rows = db.session.execute(sa.select(SETTINGS.c.key, SETTINGS.c.value)).all()
+    rows = db.session.execute(_ALL_SETTINGS).all()
     found = {key: value for key, value in rows}
     if has_request_context():
         g.settings_cache = found

@@ -18,7 +18,7 @@ from datetime import datetime
 
 from flask import current_app, g, request
 from flask_wtf.csrf import generate_csrf
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..access.actions import may
 from ..access.read import reads_alike
@@ -116,6 +116,16 @@ def card_foot(post: Post, counts: PostCounts | None = None, link: bool = True) -
         return template.render(foot=foot, csrf_hole=CSRF_HOLE, next_hole=NEXT_HOLE)
 
     html = cached_fragment(("post-card-foot", foot, *page_variant()), render)
-    if foot.may_like:  # Markup.replace escapes the values, as the template would
-        html = html.replace(CSRF_HOLE, generate_csrf()).replace(NEXT_HOLE, request.full_path.rstrip("?"))
+    if foot.may_like:
+        csrf, next_path = _holes()
+        html = Markup(str(html).replace(CSRF_HOLE, csrf).replace(NEXT_HOLE, next_path))  # noqa: S704 - escaped below
     return html
+
+
+def _holes() -> tuple[str, str]:
+    """The like form's CSRF token and return path, escaped as the template would: the same for
+    every card of the request, so found once."""
+    found = g.get("_card_holes")
+    if found is None:
+        found = g._card_holes = (str(escape(generate_csrf())), str(escape(request.full_path.rstrip("?"))))
+    return found
