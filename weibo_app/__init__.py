@@ -136,7 +136,7 @@ def configure_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     loader.init_app(app)
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=i18n.selected_locale, timezone_selector=i18n.select_timezone)
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     limiter.init_app(app)
 
     from .core.dbsetup import install_sqlite_pragmas

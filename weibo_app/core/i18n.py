@@ -32,17 +32,6 @@ def _locale(identifier: str) -> Locale:
     return Locale.parse(identifier)
 
 
-@cache
-def _parsed(name: str) -> Locale:
-    return Locale.parse(name)
-
-
-def selected_locale() -> Locale:
-    """``select_locale`` as Flask-Babel's selector: the parsed locale, made once per language
-    rather than parsed again on every request (Flask-Babel takes a ``Locale`` as it is)."""
-    return _parsed(select_locale())
-
-
 def select_timezone() -> str:
     return str(site_tz())
 
