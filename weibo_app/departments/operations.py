@@ -17,8 +17,12 @@ SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,58}$")
 NAME_MAX_CHARS = 80
 
 
+#: Built once: every department page looks its department up.
+_BY_SLUG = sa.select(Department).where(Department.slug == sa.bindparam("slug"))
+
+
 def get_department(slug: str) -> Department:
-    dept = db.session.scalar(sa.select(Department).where(Department.slug == slug))
+    dept = db.session.scalar(_BY_SLUG, {"slug": slug})
     if dept is None:
         raise NotFound(_("没有这个部门。"), "department_not_found")
     return dept
