@@ -1,4 +1,4 @@
-"""the revision of the data the figures are computed from (metrics/marks.py); awaiting threads by due time
+"""the revision of the data the figures are computed from (metrics/marks.py); awaiting threads by due time; each post's public threads
 
 Revision ID: f4a7c2d9e1b3
 Revises: d8f1b2c3a4e5
@@ -27,9 +27,13 @@ def upgrade():
     )
     with op.batch_alter_table('threads', schema=None) as batch_op:
         batch_op.create_index('ix_threads_due', ['state', 'due_at', 'id', 'department_id', 'post_id'], unique=False)
+        batch_op.create_index('ix_threads_post_public', ['post_id'], unique=False,
+                              sqlite_where=sa.text('held_at IS NULL AND hidden_at IS NULL AND private IS 0'),
+                              postgresql_where=sa.text('held_at IS NULL AND hidden_at IS NULL AND private IS false'))
 
 
 def downgrade():
     with op.batch_alter_table('threads', schema=None) as batch_op:
+        batch_op.drop_index('ix_threads_post_public')
         batch_op.drop_index('ix_threads_due')
     op.drop_table('figure_marks')

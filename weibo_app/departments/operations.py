@@ -6,6 +6,7 @@ import re
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
 
 from ..audit.log import record
 from ..core.exceptions import Conflict, Invalid, NotFound
@@ -17,8 +18,9 @@ SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,58}$")
 NAME_MAX_CHARS = 80
 
 
-#: Built once: every department page looks its department up.
-_BY_SLUG = sa.select(Department).where(Department.slug == sa.bindparam("slug"))
+#: Built once: every department page looks its department up, and names its parent.
+_BY_SLUG = (sa.select(Department).options(joinedload(Department.parent))
+            .where(Department.slug == sa.bindparam("slug")))
 
 
 def get_department(slug: str) -> Department:

@@ -72,6 +72,11 @@ class Thread(db.Model):
         # A post's threads; whether it has an awaiting one, received any or was ever answered
         # (silent posts) is read from the index alone.
         sa.Index("ix_threads_post_state", "post_id", "state", "opened_at", "counted_first_response_at"),
+        # The public threads of each post, counted from the index alone on every card (the
+        # terms as ``access.read.thread_public_by_itself`` renders them, which SQLite matches).
+        sa.Index("ix_threads_post_public", "post_id",
+                 sqlite_where=sa.text("held_at IS NULL AND hidden_at IS NULL AND private IS 0"),
+                 postgresql_where=sa.text("held_at IS NULL AND hidden_at IS NULL AND private IS false")),
         # The stored figures' facts are in use only while none is newer than the moment judged.
         sa.Index("ix_threads_counted_at", "counted_at"),
         # Read from the index alone beside the daily counts (metrics/figures.py): the period's
