@@ -27,7 +27,7 @@ import sqlalchemy as sa
 from ..core.extensions import db
 from ..models import ExtensionRequest, Reply, Thread, ThreadEvent, TransferRequest
 from . import counting as c
-from .sql import hours_between, latest_of
+from .sql import aggregate_moment, hours_between, latest_of
 
 #: Judged at the end of time, the definitions give the facts as they stand after every write.
 END_OF_TIME = datetime(9999, 12, 31, tzinfo=UTC)
@@ -103,8 +103,4 @@ def _settled(as_of: datetime) -> bool:
     latest = db.session.scalar(sa.select(sa.func.max(Thread.counted_at)))
     if latest is None:
         return True
-    if isinstance(latest, str):  # SQLite hands an aggregate over the column back as stored
-        latest = datetime.fromisoformat(latest)
-    if latest.tzinfo is None:
-        latest = latest.replace(tzinfo=UTC)
-    return latest <= as_of
+    return aggregate_moment(latest) <= as_of

@@ -23,7 +23,7 @@ not see every row that write stamped, so memo.py does not remember figures judge
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -33,6 +33,7 @@ from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 from ..core.clock import utcnow
 from ..core.extensions import db
 from ..models import FigureMark
+from .sql import aggregate_moment
 
 SHARDS = 16
 #: Set on a session's transaction once it wrote: its own reads see rows no revision names.
@@ -69,11 +70,7 @@ _REVISION = sa.select(sa.func.coalesce(sa.func.sum(FigureMark.revision), 0), sa.
 
 def _read(session: Session) -> tuple[int, datetime | None]:
     total, latest = session.execute(_REVISION).one()
-    if isinstance(latest, str):  # SQLite hands an aggregate over the column back as stored
-        latest = datetime.fromisoformat(latest)
-    if latest is not None and latest.tzinfo is None:
-        latest = latest.replace(tzinfo=UTC)
-    return int(total), latest
+    return int(total), aggregate_moment(latest)
 
 
 # --- the hooks -----------------------------------------------------------------------------

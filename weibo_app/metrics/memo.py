@@ -42,6 +42,7 @@ from ..core.lru import LRU
 from ..models import Department, Post, Thread, ThreadState
 from . import facts, marks
 from .queries import is_published_state
+from .sql import aggregate_moment
 
 V = TypeVar("V")
 STORE = "figure_memo"
@@ -147,13 +148,7 @@ def _next_crossing(as_of: datetime) -> datetime:
     publishing = sa.select(sa.func.min(Post.published_at)).where(is_published_state(), Post.published_at > as_of)
     found = db.session.execute(sa.select(unanswered.scalar_subquery(), awaiting.scalar_subquery(),
                                          publishing.scalar_subquery())).one()
-    return min([_aware(t) for t in found if t is not None], default=NEVER)
-
-
-def _aware(moment) -> datetime:
-    if isinstance(moment, str):  # SQLite hands an aggregate over the column back as stored
-        moment = datetime.fromisoformat(moment)
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return min([aggregate_moment(t) for t in found if t is not None], default=NEVER)
 
 
 def register(app: Flask) -> None:

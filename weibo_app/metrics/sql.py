@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from functools import cache
 
 import sqlalchemy as sa
@@ -10,6 +11,16 @@ from sqlalchemy.sql.expression import FunctionElement
 
 from ..models import Department
 from ..models.types import UTCDateTime
+
+
+def aggregate_moment(value) -> datetime | None:
+    """A ``max``/``min`` over a UTC timestamp column as an aware datetime: SQLite hands an
+    aggregate over the column back as stored (text, or naive), not through the column's type."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if value is not None and value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value
 
 
 class hours_between(FunctionElement):
