@@ -39,7 +39,7 @@ from flask import Flask, current_app
 from ..core.clock import local_midnight_utc, to_local
 from ..core.extensions import db
 from ..core.lru import LRU
-from ..models import Department, Post, Thread, ThreadState
+from ..models import Post, Thread, ThreadState
 from . import facts, marks
 from .queries import is_published_state
 from .sql import aggregate_moment
@@ -82,10 +82,6 @@ class FigureMemo:
 
     def put(self, key: tuple, value, until: datetime) -> None:
         self._entries.put(key, (value, until))
-
-    def clear(self) -> None:
-        self._entries.clear()
-        self._windows.clear()
 
 
 def remembered(key: tuple, as_of: datetime, compute: Callable[[], tuple[V, datetime | None]]) -> V:
@@ -139,12 +135,9 @@ def _next_crossing(as_of: datetime) -> datetime:
     """The first stored time at or after ``as_of`` that a figure compares with the moment."""
     unanswered = (sa.select(sa.func.min(Thread.counted_due_at))
                   .where(Thread.counted_first_final_at.is_(None), Thread.counted_due_at >= as_of))
-    # Per department through the inbox index (department, state, due time): a seek each.
-    overdue = (sa.select(sa.func.min(Thread.due_at))
-               .where(Thread.department_id == Department.id, Thread.state == ThreadState.AWAITING,
-                      Thread.due_at >= as_of)
-               .correlate(Department).scalar_subquery())
-    awaiting = sa.select(sa.func.min(overdue)).select_from(Department)
+    # One seek in the awaiting threads by due time (ix_threads_due).
+    awaiting = sa.select(sa.func.min(Thread.due_at)).where(Thread.state == ThreadState.AWAITING,
+                                                          Thread.due_at >= as_of)
     publishing = sa.select(sa.func.min(Post.published_at)).where(is_published_state(), Post.published_at > as_of)
     found = db.session.execute(sa.select(unanswered.scalar_subquery(), awaiting.scalar_subquery(),
                                          publishing.scalar_subquery())).one()
