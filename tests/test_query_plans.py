@@ -208,16 +208,6 @@ def test_the_earliest_overdue_of_the_county_walk_the_due_index(app, volume):
     _assert_walks(_plan(*stmt), "ix_threads_due")
 
 
-def test_a_cards_public_threads_are_counted_from_their_own_index(app, volume):
-    """Every card counts its post's public threads: through the partial index of the public
-    threads, whose condition the count's own terms match (a post's fifty threads took the
-    department page of the benchmark from 10 ms to 6 ms)."""
-    stmt = _one(lambda: post_queries.timeline(limit=20), "posts", "ORDER BY", "held_at IS NULL")
-    plan = _plan(*stmt)
-    found = " | ".join(plan["lines"]) if "lines" in plan else plan["indexes"]
-    assert "ix_threads_post_public" in found, found
-
-
 def test_the_rewritten_list_is_the_same_list(app, volume):
     """The index-walkable condition lists exactly the posts the rule lists, in the same order."""
     now = utcnow()
