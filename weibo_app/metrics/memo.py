@@ -22,6 +22,10 @@ a figure computed once in the window is served for the rest of it. The first req
 write, a due time or midnight computes afresh. A transaction that wrote is never served from
 here (it sees rows no revision names), nor is a moment the stored facts are not settled at.
 
+The same holds for what a page shows of threads whose only tie to the clock is the overdue
+mark and a post being public: the post page's thread cards are remembered here too
+(threads/cards.py), per viewer, language and text size.
+
 Entries live in a bounded per-process LRU (``FIGURE_MEMO_ENTRIES``, 0 turns it off): each
 worker computes a figure once per window.
 """
@@ -60,11 +64,15 @@ class Window:
 
 
 class FigureMemo:
-    """Computed figures, each with the moment it stops being true, and each revision's window."""
+    """Computed figures, each with the moment it stops being true, and each revision's window.
+
+    Large values (a page section's rendered cards) are kept apart, in an eighth as many entries,
+    so that a few of them cannot push out the figures nor grow a worker's memory far."""
 
     def __init__(self, max_entries: int):
         self.max_entries = max_entries
         self._entries: LRU[tuple, tuple[object, datetime]] = LRU(max_entries)
+        self._large: LRU[tuple, tuple[object, datetime]] = LRU(max(1, max_entries // 8))
         self._windows: LRU[int, Window] = LRU(8)
 
     def __len__(self) -> int:
@@ -76,28 +84,30 @@ class FigureMemo:
     def set_window(self, window: Window) -> None:
         self._windows.put(window.revision, window)
 
-    def get(self, key: tuple, as_of: datetime) -> tuple[object, datetime] | None:
-        found = self._entries.get(key)
+    def get(self, key: tuple, as_of: datetime, *, large: bool = False) -> tuple[object, datetime] | None:
+        found = (self._large if large else self._entries).get(key)
         return None if found is None or as_of >= found[1] else found
 
-    def put(self, key: tuple, value, until: datetime) -> None:
-        self._entries.put(key, (value, until))
+    def put(self, key: tuple, value, until: datetime, *, large: bool = False) -> None:
+        (self._large if large else self._entries).put(key, (value, until))
 
 
-def remembered(key: tuple, as_of: datetime, compute: Callable[[], tuple[V, datetime | None]]) -> V:
+def remembered(key: tuple, as_of: datetime, compute: Callable[[], tuple[V, datetime | None]], *,
+               large: bool = False) -> V:
     """``compute()``'s value, remembered under ``key`` (everything it depends on besides the rows
     and the moment) while it stays true. ``compute`` returns the value and the first moment after
-    ``as_of`` at which it changes for reasons of its own (None: none beyond the window's)."""
+    ``as_of`` at which it changes for reasons of its own (None: none beyond the window's).
+    ``large``: kept among the few large values (see ``FigureMemo``)."""
     memo: FigureMemo | None = current_app.extensions.get(STORE)
     window = _window(memo, as_of) if memo is not None and memo.max_entries > 0 else None
     if window is None:
         return compute()[0]
     full = (window.revision, window.start, *key)
-    found = memo.get(full, as_of)
+    found = memo.get(full, as_of, large=large)
     if found is None:
         value, own_until = compute()
         found = (value, min(window.until, own_until or window.until))
-        memo.put(full, *found)
+        memo.put(full, *found, large=large)
     return _copy(found[0])
 
 

@@ -24,7 +24,9 @@ from ..access.read import author_name_for, body_html_for, can_read, shows
 from ..access.viewer import current_viewer
 from ..core import labels
 from ..core.fragments import cached_fragment, page_variant
+from ..metrics import memo
 from ..models import Reply, Thread, User
+from .queries import threads_of_post
 
 TEMPLATE = "threads/_card.html"
 
@@ -167,3 +169,20 @@ def thread_cards(threads: list[Thread], now: datetime, **options) -> list[Markup
     for the page, not once per card (a post page holds fifty)."""
     viewer, variant = current_viewer(), page_variant()
     return [_card(viewer, thread, now, variant, options) for thread in threads]
+
+
+def post_thread_cards(post_id: int, now: datetime) -> list[Markup]:
+    """The cards of a post's threads, oldest first, for the current viewer.
+
+    Remembered while they stay true (metrics/memo.py), per viewer, language and text size: the
+    rows change them only by a committed write, which moves the revision, and the clock only
+    where a thread falls overdue or a post comes out, which ends the window. A post page
+    served within both reads none of its threads, replies or images.
+    """
+    viewer, variant = current_viewer(), page_variant()
+
+    def compute() -> tuple[list[Markup], None]:
+        return [_card(viewer, thread, now, variant, {}) for thread in threads_of_post(post_id, cards=True)], None
+
+    key = ("post-thread-cards", post_id, None if viewer is None else viewer.id, *variant)
+    return memo.remembered(key, now, compute, large=True)
