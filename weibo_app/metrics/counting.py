@@ -23,6 +23,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from ..models import ApprovalState, EventKind, ExtensionRequest, Reply, Thread, ThreadEvent, TransferRequest
+from .sql import hours_between
 
 
 def counted_reply(as_of, *, final: bool) -> sa.ColumnElement[bool]:
@@ -45,6 +46,13 @@ def first_response_at(as_of) -> sa.ScalarSelect:
     """The first counted official reply of any type (interim or final)."""
     return (sa.select(sa.func.min(Reply.visible_at)).where(counted_reply(as_of, final=False))
             .correlate(Thread).scalar_subquery())
+
+
+def response_hours(first_response) -> sa.ColumnElement[float]:
+    """Hours from the thread's opening to ``first_response``, as a float: the one value the
+    median, the 90th percentile and the time buckets take, and the one stored on the thread
+    (``Thread.counted_response_hours``, facts.py)."""
+    return sa.cast(hours_between(first_response, Thread.opened_at), sa.Float)
 
 
 def first_final_at(as_of) -> sa.ScalarSelect:

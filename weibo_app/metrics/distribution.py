@@ -15,7 +15,6 @@ from ..core.extensions import db
 from ..models import Department, Thread
 from . import memo
 from . import queries as q
-from .sql import hours_between
 
 #: (key, lower bound in hours inclusive, upper bound exclusive or None, label)
 BUCKETS = (
@@ -30,9 +29,11 @@ BUCKET_KEYS = tuple(key for key, *_rest in BUCKETS)
 
 
 def first_response_seconds(p: q.Period) -> sa.ColumnElement:
-    """The first-response time of a thread in whole seconds (the shared hours, rid of float noise
-    so that exactly 4 hours falls in "4–8 hours" on both databases)."""
-    return sa.func.round(hours_between(q.thread_facts(p).first_response, Thread.opened_at) * 3600.0)
+    """The first-response time of a thread in whole seconds: the shared hours (stored on the thread
+    where the facts are settled, counting.response_hours), rid of float noise so that exactly
+    4 hours falls in "4–8 hours" on both databases. Whole hours are even numbers of seconds, so
+    the two databases' ways of rounding a half agree at every bucket's bound."""
+    return sa.func.round(q.thread_facts(p).response_hours * 3600.0)
 
 
 def bucket_of(p: q.Period) -> sa.ColumnElement[int]:

@@ -27,7 +27,7 @@ import sqlalchemy as sa
 from ..core.extensions import db
 from ..models import ExtensionRequest, Reply, Thread, ThreadEvent, TransferRequest
 from . import counting as c
-from .sql import aggregate_moment, hours_between, latest_of
+from .sql import aggregate_moment, latest_of
 
 #: Judged at the end of time, the definitions give the facts as they stand after every write.
 END_OF_TIME = datetime(9999, 12, 31, tzinfo=UTC)
@@ -57,7 +57,7 @@ def fact_values() -> dict[str, sa.ColumnElement]:
         "counted_due_at": c.due_in_force(END_OF_TIME),
         "counted_due_at_final": c.due_in_force(first_final),
         # Exactly the hours the percentiles take from the rows (the same expression, the same database).
-        "counted_response_hours": sa.cast(hours_between(first_response, Thread.opened_at), sa.Float),
+        "counted_response_hours": c.response_hours(first_response),
         "loop_steps": steps,
         # Every moment any of the above depends on (conservatively: all of the thread's rows).
         "counted_at": latest_of(

@@ -89,6 +89,12 @@ class Facts:
     first_final: sa.ColumnElement  # the first counted final answer
     due_now: sa.ColumnElement  # the due time in force at ``as_of``
     due_at_first_final: sa.ColumnElement  # the due time in force when the first final answer came
+    hours: sa.ColumnElement | None = None  # the first-response hours where stored (else worked out)
+
+    @property
+    def response_hours(self) -> sa.ColumnElement[float]:
+        """Hours from opening to the first response (counting.response_hours): stored, or worked out."""
+        return self.hours if self.hours is not None else c.response_hours(self.first_response)
 
 
 def thread_facts(p: Period, *, first_response=None, first_final=None, due_now=None,
@@ -110,7 +116,7 @@ def thread_facts(p: Period, *, first_response=None, first_final=None, due_now=No
 def stored_facts() -> Facts:
     """The facts kept on each thread (valid at a moment they are settled at)."""
     return Facts(Thread.counted_first_response_at, Thread.counted_first_final_at, Thread.counted_due_at,
-                 Thread.counted_due_at_final)
+                 Thread.counted_due_at_final, Thread.counted_response_hours)
 
 
 def is_responded(p: Period, f: Facts | None = None):
