@@ -119,9 +119,8 @@ def _compute(
 
     values = _values_by_department(responded_hours)
     for gid, ms in members.items():
-        ordered = r.sorted_union(values, ms)
-        rows[gid].update(median_first_response_hours=r.percentile_of(ordered, 1, 2),
-                         p90_first_response_hours=r.percentile_of(ordered, 9, 10))
+        rows[gid].update(median_first_response_hours=r.percentile_of_members(values, ms, 1, 2),
+                         p90_first_response_hours=r.percentile_of_members(values, ms, 9, 10))
 
     awaiting = sa.select(Thread.department_id, sa.func.count(Thread.id),
                          _count(is_overdue(period, all_opened=settled))).where(

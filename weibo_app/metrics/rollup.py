@@ -3,13 +3,15 @@
 The database aggregates every figure once per department (one GROUP BY department over the
 period); a department's subtree is then the departments whose ``path`` starts with its own,
 and its figure the sum of theirs. Counts add up; percentiles need the values themselves, so
-they are taken here from the sorted union of the members' values, with the very arithmetic
-DESIGN.md gives (and PostgreSQL's ``percentile_cont`` follows).
+they are taken here from the members' ascending values, with the very arithmetic DESIGN.md
+gives (and PostgreSQL's ``percentile_cont`` follows). The values at the few positions a
+percentile needs are found in the members' runs without merging them (``nth_of_runs``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 
 def members_by_group(paths: Mapping[int, str], group_ids: Iterable[int], subtree: bool) -> dict[int, list[int]]:
@@ -27,16 +29,39 @@ def add_up(partials: Mapping[int, Sequence[int]], members: Sequence[int], width:
     return [sum(int(row[i] or 0) for row in found) for i in range(width)]
 
 
-def sorted_union(values: Mapping[int, list[float]], members: Sequence[int]) -> list[float]:
-    """All the members' values in one ascending list, each member's list being ascending already
-    (``sort_each``): the sort then only merges the runs."""
-    if len(members) == 1:
-        return values.get(members[0], [])
-    merged: list[float] = []
-    for m in members:
-        merged.extend(values.get(m, ()))
-    merged.sort()
-    return merged
+def nth_of_runs(runs: Sequence[Sequence[float]], k: int) -> float:
+    """The value at 0-based position ``k`` of all the ascending ``runs`` taken together in
+    ascending order, as if merged, without merging them.
+
+    The answer lies among each run's candidates ``[low, high)``. Each round takes the middle
+    candidate of the run with the most left as a pivot and counts, by bisection, the values
+    below it and up to it in every run: the pivot is the answer, or the candidates on its wrong
+    side go. The longest run's candidates at least halve each round.
+    """
+    lows = [0] * len(runs)
+    highs = [len(run) for run in runs]
+    while True:
+        i = max(range(len(runs)), key=lambda j: highs[j] - lows[j])
+        if highs[i] <= lows[i]:
+            raise IndexError(k)
+        pivot = runs[i][(lows[i] + highs[i]) // 2]
+        below = [bisect_left(run, pivot) for run in runs]
+        upto = [bisect_right(run, pivot) for run in runs]
+        if k < sum(below):
+            highs = [min(h, b) for h, b in zip(highs, below, strict=True)]
+        elif k >= sum(upto):
+            lows = [max(lo, u) for lo, u in zip(lows, upto, strict=True)]
+        else:
+            return pivot
+
+
+def percentile_of_members(values: Mapping[int, list[float]], members: Sequence[int], num: int,
+                          den: int) -> float | None:
+    """``percentile_of`` the members' values taken together, each member's list ascending."""
+    runs = [values[m] for m in members if values.get(m)]
+    if len(runs) == 1:
+        return percentile_of(runs[0], num, den)
+    return _percentile(sum(map(len, runs)), lambda k: nth_of_runs(runs, k), num, den)
 
 
 def sort_each(values: Mapping[int, list[float]]) -> None:
@@ -48,13 +73,17 @@ def sort_each(values: Mapping[int, list[float]]) -> None:
 def percentile_of(ordered: Sequence[float], num: int, den: int) -> float | None:
     """Linear-interpolated percentile ``num/den`` of ascending values: position 1 + (n - 1) * num / den,
     the two values around it blended; None for no values."""
-    n = len(ordered)
+    return _percentile(len(ordered), ordered.__getitem__, num, den)
+
+
+def _percentile(n: int, nth: Callable[[int], float], num: int, den: int) -> float | None:
+    """``percentile_of`` for ``n`` ascending values, the ``k``-th (0-based) being ``nth(k)``."""
     if not n:
         return None
     scaled = (n - 1) * num
     low = scaled // den  # 0-based index of the value at or below the position
     frac = float(scaled % den) / float(den)
-    value = ordered[low] * (1.0 - frac)
-    if low + 1 < n:
-        value += ordered[low + 1] * frac
+    value = nth(low) * (1.0 - frac)
+    if low + 1 < n and frac:  # (a finite value times 0.0 adds nothing)
+        value += nth(low + 1) * frac
     return value
