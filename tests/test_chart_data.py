@@ -18,6 +18,7 @@ import re
 from datetime import date, datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
 import time_machine
 
 from tests.conftest import utc
@@ -27,7 +28,7 @@ from weibo_app.metrics.distribution import BUCKET_KEYS, first_response_distribut
 from weibo_app.metrics.figures import compute_metrics
 from weibo_app.metrics.queries import make_period
 from weibo_app.metrics.trends import weekly_trends
-from weibo_app.models import Role
+from weibo_app.models import Role, Thread
 from weibo_app.threads import operations as ops
 
 AS_OF = utc(2025, 3, 12, 2, 0)
@@ -105,6 +106,27 @@ def test_bucket_totals_are_the_responded_figure(scene):
     for dept in (scene.a, scene.b, scene.county):
         assert sum(counts(first_response_distribution(period, dept))) == rows[dept.slug]["responded"]
     assert rows["bureau-a"]["responded"] == 9
+
+
+def test_the_buckets_from_the_hours_the_figures_read_are_the_hand_count(scene, count_queries):
+    """Once the figures of every department have read the first-response hours, the buckets are
+    counted from them (a dashboard reads the year's hours once); a write after that is seen."""
+    period = make_period(FROM, TO, AS_OF)
+    compute_metrics(period)
+    with count_queries() as counter:
+        assert counts(first_response_distribution(period)) == [4, 2, 1, 1, 1, 1]
+    assert counter.count == 0
+    assert counts(first_response_distribution(period, scene.a)) == [3, 2, 1, 1, 1, 1]
+    assert counts(first_response_distribution(period, scene.county)) == [4, 2, 1, 1, 1, 1]
+    compute_metrics(period, channel="phone")
+    assert counts(first_response_distribution(period, scene.a, channel="phone")) == [0, 1, 0, 0, 0, 0]
+    compute_metrics(period)
+    a9 = db.session.scalars(sa.select(Thread).where(Thread.department_id == scene.a.id,
+                                                    Thread.opened_at == OPEN + timedelta(minutes=11))).one()
+    with at(OPEN + timedelta(hours=3)):
+        ops.reply_to_thread(scene.staff_a, a9, "答复")
+        db.session.flush()  # not committed: this transaction wrote, the hours read before are not the hours
+    assert counts(first_response_distribution(period)) == [5, 2, 1, 1, 1, 1]
 
 
 def test_an_earlier_as_of_moves_threads_out(scene):

@@ -15,7 +15,7 @@ from ..core.extensions import db
 from ..core.settings import get_setting
 from ..models import Department, ExtensionRequest, Follow, Like, Post, PostViewDaily, Repost, Thread, ThreadDay
 from . import counting as c
-from . import daily, facts, memo
+from . import daily, facts, marks, memo
 from . import rollup as r
 from .index import responsiveness_index
 from .queries import (
@@ -118,6 +118,8 @@ def _compute(
                          **dict(zip(LOOP_FIGURES, loop, strict=True)))
 
     values = _values_by_department(responded_hours)
+    if everyone:
+        _keep_hours(period, channel, values)
     for gid, ms in members.items():
         rows[gid].update(median_first_response_hours=r.percentile_of_members(values, ms, 1, 2),
                          p90_first_response_hours=r.percentile_of_members(values, ms, 9, 10))
@@ -276,6 +278,26 @@ def _values_by_department(stmt: sa.Select) -> dict[int, list[float]]:
             values.setdefault(dept, []).extend(map(itemgetter(1), found))
     r.sort_each(values)
     return values
+
+
+#: The last first-response hours of every department this session read (``known_hours``).
+HOURS = "metrics.figures.hours"
+
+
+def _keep_hours(period: Period, channel: str | None, values: dict[int, list[float]]) -> None:
+    if not db.session.info.get(marks.WROTE):
+        db.session.info[HOURS] = ((marks.current(), period, channel), values)
+
+
+def known_hours(period: Period, channel: str | None) -> dict[int, list[float]] | None:
+    """Every department's first-response hours of ``period`` (ascending, only those of
+    ``channel`` when given), as ``compute_metrics`` last read them for all departments, if they
+    are still the hours: the same revision of the data, the same moment, nothing written since.
+    A page that shows the figures and the first-response buckets reads the hours once."""
+    found = db.session.info.get(HOURS)
+    if found is None or db.session.info.get(marks.WROTE) or found[0] != (marks.current(), period, channel):
+        return None
+    return found[1]
 
 
 def _answered(counts) -> int:
