@@ -12,6 +12,7 @@ import os
 import uuid
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import partial
 
 import pytest
 import sqlalchemy as sa
@@ -19,9 +20,11 @@ from flask import g, has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import event
 from sqlalchemy.pool import StaticPool
+from werkzeug.security import generate_password_hash
 
 from weibo_app import create_app
 from weibo_app.core.extensions import db
+from weibo_app.models import user as user_model
 
 from .factories import Factory
 
@@ -57,6 +60,16 @@ def postgres_url():
     with admin.connect() as conn:
         conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(request, monkeypatch):
+    """Cheap hashes for the accounts tests make: a production hash (scrypt) costs about 0.17 s of
+    CPU, and the suite makes thousands of accounts. Logins still check them. A test marked
+    ``real_password_hashing`` keeps the production hash (tests/test_sessions.py holds it)."""
+    if request.node.get_closest_marker("real_password_hashing") is None:
+        monkeypatch.setattr(user_model, "generate_password_hash",
+                            partial(generate_password_hash, method="pbkdf2:sha256:1000"))
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

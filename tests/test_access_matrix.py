@@ -6,22 +6,11 @@ action never changes what the next one sees) and compares the whole table at onc
 
 from __future__ import annotations
 
-from functools import partial
-
 import pytest
-from werkzeug.security import generate_password_hash
 
 from weibo_app.models import Role
-from weibo_app.models import user as user_model
 
 ROLES = ("visitor", "resident", "staff_a", "staff_b", "reviewer_a", "supervisor", "admin")
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(monkeypatch):
-    """Cheap hashes for the many accounts these tests make (the login rules are tested elsewhere)."""
-    monkeypatch.setattr(user_model, "generate_password_hash",
-                        partial(generate_password_hash, method="pbkdf2:sha256:1000"))
-
 
 
 @pytest.fixture

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 import pytest
 import sqlalchemy as sa
-from werkzeug.security import generate_password_hash
 
 from weibo_app.core.extensions import db
 from weibo_app.models import AuditLog, Notification, Role, Thread
-from weibo_app.models import user as user_model
 from weibo_app.threads.operations import reply_to_thread
 
 PAYLOAD = {
@@ -19,12 +15,6 @@ PAYLOAD = {
     "channel": "phone",
     "contact": {"name": "张三丰", "phone": "13812345678"},
 }
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(monkeypatch):
-    monkeypatch.setattr(user_model, "generate_password_hash",
-                        partial(generate_password_hash, method="pbkdf2:sha256:1000"))
 
 
 @pytest.fixture

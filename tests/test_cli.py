@@ -2,34 +2,20 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 import pytest
 import sqlalchemy as sa
-from werkzeug.security import generate_password_hash
 
 from weibo_app import create_app
 from weibo_app.core.extensions import db
 from weibo_app.demo import DEMO_LOGINS
 from weibo_app.models import Department, Follow, Like, Post, Reply, Role, Thread, User
-from weibo_app.models import user as user_model
 
 from .conftest import BASE_CONFIG
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(monkeypatch):
-    """Cheap hashes for the many accounts the demo makes (the login rules are tested elsewhere)."""
-    monkeypatch.setattr(user_model, "generate_password_hash",
-                        partial(generate_password_hash, method="pbkdf2:sha256:1000"))
-
 
 CORE_TABLES = {
     "alembic_version", "departments", "users", "posts", "threads", "replies", "audit_log",
     "holiday_overrides", "settings", "follows", "likes", "reposts", "post_views_daily",
 }
-
-
 
 
 def test_init_db_creates_the_schema_on_an_empty_sqlite_file(tmp_path):

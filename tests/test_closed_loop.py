@@ -7,20 +7,9 @@ Mon Mar 2 is due at the end of Thu Mar 5.
 
 from __future__ import annotations
 
-from functools import partial
-
 import pytest
-from werkzeug.security import generate_password_hash
-
-from weibo_app.models import user as user_model
 
 from .loop_world import MON, LoopWorld, at, audit_actions, end_of_local_day, fresh, kinds_for, utc
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(monkeypatch):
-    monkeypatch.setattr(user_model, "generate_password_hash",
-                        partial(generate_password_hash, method="pbkdf2:sha256:1000"))
 
 
 @pytest.fixture

@@ -3,25 +3,15 @@ the dispatcher's page, and the inbox's handler filter and lights."""
 
 from __future__ import annotations
 
-from functools import partial
-
 import pytest
-from werkzeug.security import generate_password_hash
 
 from weibo_app.core.clock import local_time
 from weibo_app.core.extensions import db
 from weibo_app.models import ExtensionRequest, TransferRequest
-from weibo_app.models import user as user_model
 from weibo_app.threads import loop, routing
 from weibo_app.threads import operations as ops
 
 from .loop_world import MON, LoopWorld, at, end_of_local_day, fresh, utc
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(monkeypatch):
-    monkeypatch.setattr(user_model, "generate_password_hash",
-                        partial(generate_password_hash, method="pbkdf2:sha256:1000"))
 
 
 @pytest.fixture

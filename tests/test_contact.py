@@ -7,28 +7,19 @@ import re
 import threading
 import time
 from datetime import timedelta
-from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import sqlalchemy as sa
 import time_machine
-from werkzeug.security import generate_password_hash
 
 from weibo_app.core.clock import utcnow
 from weibo_app.core.exceptions import Invalid
 from weibo_app.core.extensions import db
 from weibo_app.models import ContactSettings, OutboxMessage, SmsOutboxEntry
-from weibo_app.models import user as user_model
 from weibo_app.notifications import contact as ops
 from weibo_app.notifications.sms import HttpGateway, SmsError
 from weibo_app.threads import operations as thread_ops
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(monkeypatch):
-    monkeypatch.setattr(user_model, "generate_password_hash",
-                        partial(generate_password_hash, method="pbkdf2:sha256:1000"))
 
 
 def outbox(channel: str) -> list[OutboxMessage]:

@@ -157,18 +157,6 @@ def test_notices_section_counts_and_lists_within_scope(scene, client, login):
     assert b_notice.id in [int(i) for i in re.findall(r'href="/notices/(\d+)"', page)]
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(monkeypatch):
-    from functools import partial
-
-    from werkzeug.security import generate_password_hash
-
-    from weibo_app.models import user as user_model
-
-    monkeypatch.setattr(user_model, "generate_password_hash",
-                        partial(generate_password_hash, method="pbkdf2:sha256:1000"))
-
-
 def test_query_count_is_the_same_with_3_and_30_rows(app, make, client, login, count_queries):
     with at(utc(2025, 3, 3, 0, 0)):
         dept = make.department(slug="main", name="主部门")

@@ -2,21 +2,11 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 import pytest
 import sqlalchemy as sa
-from werkzeug.security import generate_password_hash
 
 from weibo_app.core.extensions import db
 from weibo_app.models import AuditLog, Role, User
-from weibo_app.models import user as user_model
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(monkeypatch):
-    monkeypatch.setattr(user_model, "generate_password_hash",
-                        partial(generate_password_hash, method="pbkdf2:sha256:1000"))
 
 
 @pytest.fixture

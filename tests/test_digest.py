@@ -3,25 +3,16 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from functools import partial
 
 import pytest
 import sqlalchemy as sa
 import time_machine
-from werkzeug.security import generate_password_hash
 
 from weibo_app.core.clock import utcnow
 from weibo_app.core.exceptions import Invalid
 from weibo_app.core.extensions import db
 from weibo_app.models import OutboxMessage
-from weibo_app.models import user as user_model
 from weibo_app.notifications import contact as ops
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(monkeypatch):
-    monkeypatch.setattr(user_model, "generate_password_hash",
-                        partial(generate_password_hash, method="pbkdf2:sha256:1000"))
 
 
 def verified_email(user, address):

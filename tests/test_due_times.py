@@ -7,26 +7,15 @@ Oct 1–7 off with Sat Oct 10 worked; 2027 is not covered by the package.
 """
 
 from datetime import UTC, date, datetime
-from functools import partial
 
 import chinese_calendar
 import pytest
 import time_machine
-from werkzeug.security import generate_password_hash
 
 from weibo_app.calendar.overrides import set_override
 from weibo_app.calendar.workdays import due_after, nth_working_day_after, package_covers, uncovered_years
 from weibo_app.core.extensions import db
 from weibo_app.models import HolidayOverride, Role
-from weibo_app.models import user as user_model
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(monkeypatch):
-    """Cheap hashes for the many accounts these tests make (the login rules are tested elsewhere)."""
-    monkeypatch.setattr(user_model, "generate_password_hash",
-                        partial(generate_password_hash, method="pbkdf2:sha256:1000"))
-
 
 
 def utc(*args) -> datetime:

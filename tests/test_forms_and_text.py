@@ -7,12 +7,10 @@ from __future__ import annotations
 
 import json
 import re
-from functools import partial
 from html.parser import HTMLParser
 
 import pytest
 import sqlalchemy as sa
-from werkzeug.security import generate_password_hash
 
 from weibo_app.auth.operations import create_user
 from weibo_app.core.exceptions import Invalid
@@ -20,18 +18,9 @@ from weibo_app.core.extensions import db
 from weibo_app.core.settings import set_setting
 from weibo_app.core.text import render_html, weibo_length
 from weibo_app.models import Post, Role
-from weibo_app.models import user as user_model
 from weibo_app.posts.lifecycle import create_post
 from weibo_app.threads import operations as ops
 from weibo_app.threads import routing
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(monkeypatch):
-    """Cheap hashes for the many accounts these tests make (the login rules are tested elsewhere)."""
-    monkeypatch.setattr(user_model, "generate_password_hash",
-                        partial(generate_password_hash, method="pbkdf2:sha256:1000"))
-
 
 FULL, HALF = "政", "a"
 

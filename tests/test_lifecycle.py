@@ -5,26 +5,15 @@ Time is frozen and moved by hand; every due time is worked out in the comments
 """
 
 from datetime import UTC, datetime, timedelta
-from functools import partial
 
 import pytest
 import sqlalchemy as sa
 import time_machine
-from werkzeug.security import generate_password_hash
 
 from weibo_app.core.exceptions import Conflict, Forbidden, Invalid
 from weibo_app.core.extensions import db
 from weibo_app.models import AuditLog, Reply, Role, Thread, ThreadState
-from weibo_app.models import user as user_model
 from weibo_app.threads import operations as ops
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(monkeypatch):
-    """Cheap hashes for the many accounts these tests make (the login rules are tested elsewhere)."""
-    monkeypatch.setattr(user_model, "generate_password_hash",
-                        partial(generate_password_hash, method="pbkdf2:sha256:1000"))
-
 
 
 def utc(*args) -> datetime:

@@ -31,11 +31,9 @@ C never (dormant).
 from __future__ import annotations
 
 from datetime import date
-from functools import partial
 
 import pytest
 import sqlalchemy as sa
-from werkzeug.security import generate_password_hash
 
 from weibo_app.core.exceptions import Invalid
 from weibo_app.core.extensions import db
@@ -44,7 +42,6 @@ from weibo_app.metrics.figures import compute_metrics
 from weibo_app.metrics.queries import make_period
 from weibo_app.metrics.rows import rows_behind
 from weibo_app.models import Reply, Thread, ThreadDay
-from weibo_app.models import user as user_model
 from weibo_app.moderation.operations import add_sensitive_word, release_item
 from weibo_app.threads import loop, routing
 from weibo_app.threads import operations as ops
@@ -53,12 +50,6 @@ from .loop_world import LoopWorld, at, fresh, utc
 
 AS_OF = utc(2026, 3, 10, 2, 0)
 FROM, TO = date(2026, 3, 2), date(2026, 3, 9)
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(monkeypatch):
-    monkeypatch.setattr(user_model, "generate_password_hash",
-                        partial(generate_password_hash, method="pbkdf2:sha256:1000"))
 
 
 def step(moment, fn, *args, **kwargs):
@@ -233,7 +224,6 @@ def test_the_index_formula_is_printed_where_the_index_is_shown(s, client, make, 
     # Ranked by the index: C (100) before A (46.7) before B (0).
     assert board.index("丙局") < board.index("甲局") < board.index("乙局")
     assert "僵尸号" in dash
-
 
 
 def test_the_facts_kept_by_the_writes_are_what_a_fresh_reckoning_gives(s):

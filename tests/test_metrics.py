@@ -31,27 +31,16 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime
-from functools import partial
 
 import pytest
 import time_machine
-from werkzeug.security import generate_password_hash
 
 from weibo_app.core.extensions import db
 from weibo_app.metrics.figures import compute_metrics
 from weibo_app.metrics.queries import make_period
 from weibo_app.metrics.rows import rows_behind
 from weibo_app.models import Follow, Like, PostViewDaily, Repost, Role
-from weibo_app.models import user as user_model
 from weibo_app.threads import operations as ops
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(monkeypatch):
-    """Cheap hashes for the many accounts these tests make (the login rules are tested elsewhere)."""
-    monkeypatch.setattr(user_model, "generate_password_hash",
-                        partial(generate_password_hash, method="pbkdf2:sha256:1000"))
-
 
 
 def utc(*args) -> datetime:

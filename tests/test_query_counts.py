@@ -4,25 +4,15 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from functools import partial
 
 import pytest
-from werkzeug.security import generate_password_hash
 
 from weibo_app.core.clock import to_local
 from weibo_app.core.extensions import db
 from weibo_app.models import Follow, Like, Role
-from weibo_app.models import user as user_model
 from weibo_app.threads import operations as ops
 from weibo_app.threads import queries as thread_queries
 from weibo_app.threads import routing
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(monkeypatch):
-    """Cheap hashes for the many accounts these tests make (the login rules are tested elsewhere)."""
-    monkeypatch.setattr(user_model, "generate_password_hash",
-                        partial(generate_password_hash, method="pbkdf2:sha256:1000"))
 
 
 class World:

@@ -22,26 +22,18 @@ from functools import partial
 import pytest
 from PIL import Image as PILImage
 from werkzeug.datastructures import FileStorage
-from werkzeug.security import generate_password_hash
 
 from weibo_app.access.read import can_read
 from weibo_app.core.clock import utcnow
 from weibo_app.core.extensions import db
 from weibo_app.media.operations import attach_images
 from weibo_app.models import PostState, Role
-from weibo_app.models import user as user_model
 from weibo_app.moderation.operations import add_sensitive_word, hide_item
 from weibo_app.posts.lifecycle import create_post
 from weibo_app.threads.operations import open_thread, reply_to_thread
 
 ROLES = ("visitor", "opener", "resident", "staff_a", "staff_b", "reviewer_a",
          "sup_over", "sup_out", "moderator", "admin")
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(monkeypatch):
-    monkeypatch.setattr(user_model, "generate_password_hash",
-                        partial(generate_password_hash, method="pbkdf2:sha256:1000"))
 
 
 @pytest.fixture

@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 import pytest
 import sqlalchemy as sa
-from werkzeug.security import generate_password_hash
 
 from weibo_app.core.extensions import db
 from weibo_app.models import AuditLog, ReplyTemplate, Role
-from weibo_app.models import user as user_model
 from weibo_app.replies.operations import create_template
 
 ROLES = ("visitor", "resident", "staff_a", "head_a", "head_b", "supervisor", "admin")
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(monkeypatch):
-    monkeypatch.setattr(user_model, "generate_password_hash",
-                        partial(generate_password_hash, method="pbkdf2:sha256:1000"))
 
 
 @pytest.fixture

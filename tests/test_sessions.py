@@ -207,6 +207,7 @@ def hash_calls(monkeypatch):
     return calls
 
 
+@pytest.mark.real_password_hashing  # the accounts' hashes are compared with the one for no account
 def test_every_login_attempt_runs_the_password_hash_once(app, make, hash_calls):
     admin = make.user(Role.ADMIN)
     make.user(username="good")
@@ -229,3 +230,12 @@ def test_every_login_attempt_runs_the_password_hash_once(app, make, hash_calls):
     assert hash_calls[0].split("$")[0] == hash_calls[1].split("$")[0]
 
 
+@pytest.mark.real_password_hashing
+def test_a_password_is_stored_with_a_slow_salted_hash(app, client, make):
+    """As in production (the rest of the suite swaps in a cheap hash): scrypt, salted, and the
+    account signs in with it."""
+    user = make.user()
+    method, salt, _digest = user.password_hash.split("$")
+    assert method.startswith("scrypt:") and len(salt) >= 16
+    assert make.user().password_hash.split("$")[1] != salt
+    assert authenticate(user.username, Factory.PASSWORD) is not None
