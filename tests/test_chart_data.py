@@ -24,6 +24,7 @@ import time_machine
 from tests.conftest import utc
 from weibo_app.core.extensions import db
 from weibo_app.dashboard.charts import chart_data
+from weibo_app.metrics import facts
 from weibo_app.metrics.distribution import BUCKET_KEYS, first_response_distribution
 from weibo_app.metrics.figures import compute_metrics
 from weibo_app.metrics.queries import make_period
@@ -34,6 +35,7 @@ from weibo_app.threads import operations as ops
 AS_OF = utc(2025, 3, 12, 2, 0)
 FROM, TO = date(2025, 3, 3), date(2025, 3, 10)
 OPEN = utc(2025, 3, 3, 2, 0)
+LATE = AS_OF + timedelta(hours=2)  # after a11's answer, the last reply of the scene
 
 
 def at(moment: datetime):
@@ -108,25 +110,27 @@ def test_bucket_totals_are_the_responded_figure(scene):
     assert rows["bureau-a"]["responded"] == 9
 
 
-def test_the_buckets_from_the_hours_the_figures_read_are_the_hand_count(scene, count_queries):
-    """Once the figures of every department have read the first-response hours, the buckets are
-    counted from them (a dashboard reads the year's hours once); a write after that is seen."""
-    period = make_period(FROM, TO, AS_OF)
-    compute_metrics(period)
+def test_settled_buckets_are_the_daily_counts_summed(scene, count_queries):
+    """Once every reply is counted (the stored facts are settled), the buckets are the daily
+    counts' finer buckets summed, without reading a thread: the hand count with each bound exact
+    (a2 at 4 h in "4–8 h", a3 at 3 h 59 min below, a4 at 8 h, a7 at 120 h), a11 now in "≥ 5 d".
+    A reply is counted at once, before the transaction commits."""
+    period = make_period(FROM, TO, LATE)
+    assert facts.settled(LATE)
     with count_queries() as counter:
-        assert counts(first_response_distribution(period)) == [4, 2, 1, 1, 1, 1]
-    assert counter.count == 0
-    assert counts(first_response_distribution(period, scene.a)) == [3, 2, 1, 1, 1, 1]
-    assert counts(first_response_distribution(period, scene.county)) == [4, 2, 1, 1, 1, 1]
-    compute_metrics(period, channel="phone")
+        assert counts(first_response_distribution(period, scene.a)) == [3, 2, 1, 1, 1, 2]
+    assert not [s for s in counter.statements if "FROM threads" in s]
+    assert counts(first_response_distribution(period)) == [4, 2, 1, 1, 1, 2]
+    assert counts(first_response_distribution(period, scene.county)) == [4, 2, 1, 1, 1, 2]
     assert counts(first_response_distribution(period, scene.a, channel="phone")) == [0, 1, 0, 0, 0, 0]
-    compute_metrics(period)
+    rows = {r["department"]: r for r in compute_metrics(period, subtree=True)}
+    assert sum(counts(first_response_distribution(period, scene.county))) == rows["county"]["responded"] == 11
     a9 = db.session.scalars(sa.select(Thread).where(Thread.department_id == scene.a.id,
                                                     Thread.opened_at == OPEN + timedelta(minutes=11))).one()
     with at(OPEN + timedelta(hours=3)):
         ops.reply_to_thread(scene.staff_a, a9, "答复")
-        db.session.flush()  # not committed: this transaction wrote, the hours read before are not the hours
-    assert counts(first_response_distribution(period)) == [5, 2, 1, 1, 1, 1]
+        db.session.flush()  # not committed: the day's counts move in the same transaction
+    assert counts(first_response_distribution(period)) == [5, 2, 1, 1, 1, 2]
 
 
 def test_an_earlier_as_of_moves_threads_out(scene):

@@ -14,12 +14,14 @@ from weibo_app.metrics import facts, upkeep
 from weibo_app.metrics.figures import compute_metrics
 from weibo_app.metrics.queries import make_period
 from weibo_app.models import Thread, ThreadDay
+from weibo_app.models.thread import RESPONSE_BUCKETS
 from weibo_app.threads import operations as ops
 
 
 def _days() -> list[tuple]:
     return [tuple(row) for row in db.session.execute(
-        sa.select(ThreadDay.department_id, ThreadDay.day, ThreadDay.channel, ThreadDay.threads, ThreadDay.responded)
+        sa.select(ThreadDay.department_id, ThreadDay.day, ThreadDay.channel, ThreadDay.threads, ThreadDay.responded,
+                  *[getattr(ThreadDay, name) for name in RESPONSE_BUCKETS])
         .order_by(ThreadDay.department_id, ThreadDay.day, ThreadDay.channel))]
 
 

@@ -4,7 +4,9 @@ Each count is the condition of queries.py judged on the reply facts stored on th
 (facts.py), counted per department, local day of opening and channel. None of them moves with
 the clock once the facts are settled; the one part of a figure that does (a thread without an
 answer becoming past due, in the on-time base) is counted from the threads when asked
-(``figures``). Rebuilding any day from the threads gives the row it holds (tests hold them to it).
+(``figures``). Beside the counts, the responded threads by first-response time
+(``RESPONSE_BUCKETS``, histogram.py). Rebuilding any day from the threads gives the row it
+holds (tests hold them to it).
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import sqlalchemy as sa
 
 from ..core.clock import local_midnight_utc
 from ..models import Thread, ThreadDay
+from ..models.thread import RESPONSE_BUCKETS
+from . import histogram
 from . import queries as q
 
 #: The counted columns of ``ThreadDay``, in order.
@@ -41,10 +45,10 @@ def day_counts(f: q.Facts | None = None, loop: list | None = None) -> list[sa.Co
 
 def _grouped() -> sa.Select:
     keys = (Thread.department_id, Thread.opened_day, Thread.channel)
-    return sa.select(*keys, *day_counts()).group_by(*keys)
+    return sa.select(*keys, *day_counts(), *histogram.bucket_counts(q.stored_facts())).group_by(*keys)
 
 
-_COLUMNS = ("department_id", "day", "channel", *COUNTS)
+_COLUMNS = ("department_id", "day", "channel", *COUNTS, *RESPONSE_BUCKETS)
 
 
 def rebuild_days(conn: sa.Connection, keys: Iterable[Key] | None = None) -> None:

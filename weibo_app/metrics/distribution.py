@@ -8,16 +8,14 @@ as those figures are; a bucket holds its lower bound and not its upper one.
 
 from __future__ import annotations
 
-from bisect import bisect_left
-
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from ..core.extensions import db
-from ..models import Department, Thread
-from . import memo
+from ..models import Department, Thread, ThreadDay
+from ..models.thread import RESPONSE_BUCKETS
+from . import facts, histogram, memo
 from . import queries as q
-from .figures import known_hours
 
 #: (key, lower bound in hours inclusive, upper bound exclusive or None, label)
 BUCKETS = (
@@ -37,27 +35,6 @@ def first_response_seconds(p: q.Period) -> sa.ColumnElement:
     4 hours falls in "4–8 hours" on both databases. Whole hours are even numbers of seconds, so
     the two databases' ways of rounding a half agree at every bucket's bound."""
     return sa.func.round(q.thread_facts(p).response_hours * 3600.0)
-
-
-def _seconds(hours: float) -> int:
-    """``first_response_seconds`` of stored hours, in Python: the same float product, rounded
-    half to even (PostgreSQL's and SQLite's roundings differ only at halves, never at a bound)."""
-    return round(hours * 3600.0)
-
-
-def count_buckets(hours: dict[int, list[float]], members: list[int]) -> dict[int, int]:
-    """``_counts`` from the members' ascending first-response hours: each bucket's upper bound
-    bisects every member's run."""
-    bounds = [upper * 3600 for _key, _low, upper, _label in BUCKETS if upper is not None]
-    counts = dict.fromkeys(range(len(BUCKETS)), 0)
-    for run in (hours[m] for m in members if hours.get(m)):
-        below = 0
-        for i, bound in enumerate(bounds):
-            upto = bisect_left(run, bound, key=_seconds)
-            counts[i] += upto - below
-            below = upto
-        counts[len(bounds)] += len(run) - below
-    return {i: n for i, n in counts.items() if n}
 
 
 def bucket_of(p: q.Period) -> sa.ColumnElement[int]:
@@ -85,12 +62,19 @@ def first_response_distribution(
 
 
 def _counts(period: q.Period, scope: Department | None, channel: str | None) -> dict[int, int]:
-    """The number of the period's responded threads in each bucket (by its index): from the
-    hours the figures just read, when they did (figures.known_hours), else in one query."""
-    known = known_hours(period, channel)
-    if known is not None:
-        members = list(known) if scope is None else db.session.scalars(Department.subtree_ids(scope)).all()
-        return count_buckets(known, members)
+    """The number of the period's responded threads in each bucket (by its index): a sum of the
+    daily counts' finer buckets (histogram.py) where the stored facts are settled, else in one
+    query over the threads."""
+    if facts.settled(period.as_of):
+        stmt = sa.select(*[sa.func.sum(getattr(ThreadDay, name)) for name in RESPONSE_BUCKETS]).where(
+            ThreadDay.day >= period.first_day, ThreadDay.day < period.end_day)
+        if channel:
+            stmt = stmt.where(ThreadDay.channel == channel)
+        if scope is not None:
+            stmt = stmt.where(ThreadDay.department_id.in_(Department.subtree_ids(scope)))
+        uppers = [upper * 3600 for _key, _low, upper, _label in BUCKETS if upper is not None]
+        folded = histogram.fold(db.session.execute(stmt).one(), uppers)
+        return {i: n for i, n in enumerate(folded) if n}
     inner = sa.select(bucket_of(period).label("bucket")).where(q.opened_in(period), q.is_responded(period))
     if channel:
         inner = inner.where(Thread.channel == channel)

@@ -3,19 +3,17 @@ with the conditions of queries.py (DESIGN.md, "Metrics — one definition everyw
 
 from __future__ import annotations
 
-import sys
-from array import array
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from itertools import groupby
-from operator import itemgetter
 
 import sqlalchemy as sa
 
 from ..core.extensions import db
 from ..core.settings import get_setting
 from ..models import Department, ExtensionRequest, Follow, Like, Post, PostViewDaily, Repost, Thread, ThreadDay
+from ..models.thread import RESPONSE_BUCKETS
 from . import counting as c
-from . import daily, facts, marks, memo
+from . import daily, facts, histogram, memo
 from . import rollup as r
 from .index import responsiveness_index
 from .queries import (
@@ -106,7 +104,7 @@ def _compute(
     by_channel = Thread.channel == channel if channel else sa.true()
     in_scope = sa.and_(opened_in(period), by_channel, of_members(Thread.department_id))
     settled = facts.settled(period.as_of)
-    partials, responded_hours = _thread_passes(period, in_scope, settled if stored_facts is None else stored_facts,
+    partials, first_responses = _thread_passes(period, in_scope, settled if stored_facts is None else stored_facts,
                                                per_department, channel)
     for gid, (threads, dismissed, responded, answered, base, timely, good, rated, solved, told, hidden, *loop) in (
         roll_up(partials, 11 + len(LOOP_FIGURES))
@@ -116,13 +114,8 @@ def _compute(
                          on_time_rate=_ratio(timely, base),
                          satisfaction_rate=_ratio(good, rated), resolved_rate=_ratio(solved, told),
                          **dict(zip(LOOP_FIGURES, loop, strict=True)))
-
-    values = _values_by_department(responded_hours)
-    if everyone:
-        _keep_hours(period, channel, values)
-    for gid, ms in members.items():
-        rows[gid].update(median_first_response_hours=r.percentile_of_members(values, ms, 1, 2),
-                         p90_first_response_hours=r.percentile_of_members(values, ms, 9, 10))
+    for gid, (median, p90) in first_responses(members).items():
+        rows[gid].update(median_first_response_hours=median, p90_first_response_hours=p90)
 
     awaiting = sa.select(Thread.department_id, sa.func.count(Thread.id),
                          _count(is_overdue(period, all_opened=settled))).where(
@@ -192,28 +185,36 @@ def days_since(last: datetime | None, as_of: datetime) -> int | None:
     return max(0, (as_of - last).days)
 
 
-def _thread_passes(period: Period, in_scope, stored: bool, per_department, channel) -> tuple[dict, sa.Select]:
+def _thread_passes(period: Period, in_scope, stored: bool, per_department, channel) -> tuple[dict, Callable]:
     """The per-department counts of the period's threads (threads, dismissed, responded, answered,
-    on-time base, on time, good ratings, ratings, solved, told, hidden, the loop steps), and the
-    statement of each responded thread's department and first-response hours: from the stored
-    facts and the daily counts, or from the rows."""
+    on-time base, on time, good ratings, ratings, solved, told, hidden, the loop steps), and a
+    function of the reported departments' members giving each one's median and 90th percentile
+    of first-response hours: from the stored facts and the daily counts, or from the rows."""
     if stored:
         f = stored_facts()
         days = [ThreadDay.day >= period.first_day, ThreadDay.day < period.end_day]
         if channel:
             days.append(ThreadDay.channel == channel)
-        sums = per_department(sa.select(ThreadDay.department_id, *[sa.func.sum(getattr(ThreadDay, name))
-                                                                   for name in daily.COUNTS]).where(*days),
-                              ThreadDay.department_id)
+        width = len(daily.COUNTS)
+        sums = per_department(sa.select(ThreadDay.department_id, *[
+            sa.func.sum(getattr(ThreadDay, name)) for name in (*daily.COUNTS, *RESPONSE_BUCKETS)]).where(*days),
+            ThreadDay.department_id)
         # The on-time base moves with the clock: the answered ones, and those past due without an answer.
         # count(*): the partial index holds every column asked for, so it is read alone.
         late = per_department(sa.select(Thread.department_id, sa.func.count())
                               .where(in_scope, is_unanswered_past_due(period, f)), Thread.department_id)
-        partials = {dept: _with_base(found, _answered(found) + late.get(dept, (0,))[0])
+        partials = {dept: _with_base(found[:width], _answered(found) + late.get(dept, (0,))[0])
                     for dept, found in sums.items()}
-        # In department order, as the covering index holds them (no sort): see ``_values_by_department``.
-        hours = sa.select(Thread.department_id, f.response_hours).order_by(Thread.department_id)
-        return partials, hours.where(in_scope, is_responded(period, f))
+        buckets = {dept: [int(n or 0) for n in found[width:]] for dept, found in sums.items()}
+        responded = sa.select(Thread.department_id, f.response_hours).where(in_scope, is_responded(period, f))
+
+        def first_responses(members):
+            return histogram.percentiles(
+                buckets, members,
+                lambda b, depts: responded.where(histogram.in_bucket(b, depts, f.response_hours)),
+                lambda: histogram.values_by_department(responded))
+
+        return partials, first_responses
     # The moments every reply figure is judged on, for all the threads of the period at once:
     # grouped passes over the replies and extensions, joined by thread (not a lookup per thread).
     counted = c.replies_by_thread(period.as_of, in_scope)
@@ -246,58 +247,13 @@ def _thread_passes(period: Period, in_scope, stored: bool, per_department, chann
     f = thread_facts(period, first_response=replied.c.first_response)
     hours = (sa.select(Thread.department_id, f.response_hours).select_from(Thread)
              .join(replied, replied.c.thread_id == Thread.id).where(in_scope, is_responded(period, f)))
-    return partials, hours
 
+    def worked_out(members):
+        values = histogram.values_by_department(hours)
+        return {gid: (r.percentile_of_members(values, ms, *histogram.MEDIAN),
+                      r.percentile_of_members(values, ms, *histogram.P90)) for gid, ms in members.items()}
 
-def _values_by_department(stmt: sa.Select) -> dict[int, list[float]]:
-    """Each department's values from a two-column statement (department, value), ascending.
-
-    A year of a county is close to a million values. PostgreSQL hands them over as one string
-    of 8-byte IEEE doubles per department (``float8send``, exact to the bit: sixty rows instead of
-    a million, read twice as fast as arrays of text; sorted there, each department's values
-    spill to disk beyond ``work_mem``, three times slower than sorting them here). SQLite's
-    driver's own rows are taken at once, several times faster than batch by batch or as result
-    rows (an integer and a float need no conversion).
-    """
-    values: dict[int, list[float]] = {}
-    if db.engine.dialect.name == "postgresql":
-        sub = stmt.order_by(None).subquery()
-        doubles = sa.func.string_agg(sa.func.float8send(sub.c[1]), sa.literal_column("''::bytea"))
-        for dept, raw in db.session.execute(sa.select(sub.c[0], doubles).group_by(sub.c[0])):
-            found = array("d", bytes(raw))
-            if sys.byteorder == "little":  # float8send writes network order (big-endian)
-                found.byteswap()
-            values[dept] = found.tolist()
-    else:
-        result = db.session.connection().execute(stmt)
-        try:
-            rows = result.cursor.fetchall()
-        finally:
-            result.close()
-        for dept, found in groupby(rows, key=itemgetter(0)):
-            values.setdefault(dept, []).extend(map(itemgetter(1), found))
-    r.sort_each(values)
-    return values
-
-
-#: The last first-response hours of every department this session read (``known_hours``).
-HOURS = "metrics.figures.hours"
-
-
-def _keep_hours(period: Period, channel: str | None, values: dict[int, list[float]]) -> None:
-    if not db.session.info.get(marks.WROTE):
-        db.session.info[HOURS] = ((marks.current(), period, channel), values)
-
-
-def known_hours(period: Period, channel: str | None) -> dict[int, list[float]] | None:
-    """Every department's first-response hours of ``period`` (ascending, only those of
-    ``channel`` when given), as ``compute_metrics`` last read them for all departments, if they
-    are still the hours: the same revision of the data, the same moment, nothing written since.
-    A page that shows the figures and the first-response buckets reads the hours once."""
-    found = db.session.info.get(HOURS)
-    if found is None or db.session.info.get(marks.WROTE) or found[0] != (marks.current(), period, channel):
-        return None
-    return found[1]
+    return partials, worked_out
 
 
 def _answered(counts) -> int:

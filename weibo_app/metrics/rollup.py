@@ -61,7 +61,7 @@ def percentile_of_members(values: Mapping[int, list[float]], members: Sequence[i
     runs = [values[m] for m in members if values.get(m)]
     if len(runs) == 1:
         return percentile_of(runs[0], num, den)
-    return _percentile(sum(map(len, runs)), lambda k: nth_of_runs(runs, k), num, den)
+    return percentile(sum(map(len, runs)), lambda k: nth_of_runs(runs, k), num, den)
 
 
 def sort_each(values: Mapping[int, list[float]]) -> None:
@@ -73,10 +73,10 @@ def sort_each(values: Mapping[int, list[float]]) -> None:
 def percentile_of(ordered: Sequence[float], num: int, den: int) -> float | None:
     """Linear-interpolated percentile ``num/den`` of ascending values: position 1 + (n - 1) * num / den,
     the two values around it blended; None for no values."""
-    return _percentile(len(ordered), ordered.__getitem__, num, den)
+    return percentile(len(ordered), ordered.__getitem__, num, den)
 
 
-def _percentile(n: int, nth: Callable[[int], float], num: int, den: int) -> float | None:
+def percentile(n: int, nth: Callable[[int], float], num: int, den: int) -> float | None:
     """``percentile_of`` for ``n`` ascending values, the ``k``-th (0-based) being ``nth(k)``."""
     if not n:
         return None

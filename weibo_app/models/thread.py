@@ -81,12 +81,13 @@ class Thread(db.Model):
         sa.Index("ix_threads_counted_at", "counted_at"),
         # Read from the index alone beside the daily counts (metrics/figures.py): the period's
         # threads still without a counted final answer (the part of the on-time base that moves
-        # with the clock), and the responded ones' first-response times (for the percentiles).
+        # with the clock), and the responded ones' first-response times, each department's in
+        # order, so that the hours of one bucket are a range (metrics/histogram.py).
         sa.Index("ix_threads_unanswered", "department_id", "opened_at", "state", "channel", "counted_due_at",
                  sqlite_where=sa.text("counted_first_final_at IS NULL"),
                  postgresql_where=sa.text("counted_first_final_at IS NULL")),
-        sa.Index("ix_threads_responded", "department_id", "opened_at", "state", "channel",
-                 "counted_first_response_at", "counted_response_hours",
+        sa.Index("ix_threads_responded", "department_id", "counted_response_hours", "opened_at", "state", "channel",
+                 "counted_first_response_at",
                  sqlite_where=sa.text("counted_first_response_at IS NOT NULL"),
                  postgresql_where=sa.text("counted_first_response_at IS NOT NULL")),
         # An integration's reference names one thread per department (idempotent recording).
@@ -203,6 +204,13 @@ class Reply(db.Model):
     department: Mapped[Department | None] = relationship()
 
 
+#: The bounds of ``ThreadDay``'s first-response buckets, in seconds. Each is an even number of
+#: seconds, so that every database's rounding of a half second puts a value on the same side.
+RESPONSE_BOUNDS = tuple(int(hours * 3600) for hours in (
+    0.5, 1, 2, 3, 4, 6, 8, 12, 16, 20, 24, 30, 36, 48, 60, 72, 96, 120, 168, 240, 360, 720))
+RESPONSE_BUCKETS = tuple(f"response_{i:02d}" for i in range(len(RESPONSE_BOUNDS) + 1))
+
+
 class ThreadDay(db.Model):
     """The figures' counts of the threads opened on one local day, per department and channel.
 
@@ -231,3 +239,30 @@ class ThreadDay(db.Model):
     urged: Mapped[int] = mapped_column(default=0)
     transfers: Mapped[int] = mapped_column(default=0)
     visited: Mapped[int] = mapped_column(default=0)
+    # The responded ones by first-response time (``counted_response_hours`` in whole seconds,
+    # rounded): ``response_00`` below the first of ``RESPONSE_BOUNDS``, ``response_NN`` from bound
+    # NN - 1 up to bound NN, the last from the last bound up. The percentiles of a period look
+    # at the hours of only the few buckets that hold them (metrics/histogram.py).
+    response_00: Mapped[int] = mapped_column(default=0, server_default="0")
+    response_01: Mapped[int] = mapped_column(default=0, server_default="0")
+    response_02: Mapped[int] = mapped_column(default=0, server_default="0")
+    response_03: Mapped[int] = mapped_column(default=0, server_default="0")
+    response_04: Mapped[int] = mapped_column(default=0, server_default="0")
+    response_05: Mapped[int] = mapped_column(default=0, server_default="0")
+    response_06: Mapped[int] = mapped_column(default=0, server_default="0")
+    response_07: Mapped[int] = mapped_column(default=0, server_default="0")
+    response_08: Mapped[int] = mapped_column(default=0, server_default="0")
+    response_09: Mapped[int] = mapped_column(default=0, server_default="0")
+    response_10: Mapped[int] = mapped_column(default=0, server_default="0")
+    response_11: Mapped[int] = mapped_column(default=0, server_default="0")
+    response_12: Mapped[int] = mapped_column(default=0, server_default="0")
+    response_13: Mapped[int] = mapped_column(default=0, server_default="0")
+    response_14: Mapped[int] = mapped_column(default=0, server_default="0")
+    response_15: Mapped[int] = mapped_column(default=0, server_default="0")
+    response_16: Mapped[int] = mapped_column(default=0, server_default="0")
+    response_17: Mapped[int] = mapped_column(default=0, server_default="0")
+    response_18: Mapped[int] = mapped_column(default=0, server_default="0")
+    response_19: Mapped[int] = mapped_column(default=0, server_default="0")
+    response_20: Mapped[int] = mapped_column(default=0, server_default="0")
+    response_21: Mapped[int] = mapped_column(default=0, server_default="0")
+    response_22: Mapped[int] = mapped_column(default=0, server_default="0")
