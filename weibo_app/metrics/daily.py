@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from datetime import date, timedelta
+from functools import cache
 
 import sqlalchemy as sa
 
@@ -64,17 +65,29 @@ def rebuild_days(conn: sa.Connection, keys: Iterable[Key] | None = None) -> None
         conn.execute(table.delete())
         conn.execute(table.insert().from_select(_COLUMNS, _grouped()))
         return
+    clear, recount = _day_statements()
     for dept, day, channel in sorted(set(keys)):
         if conn.dialect.name == "postgresql":
             conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_lock_key(dept, day, channel))))
-        conn.execute(table.delete().where(table.c.department_id == dept, table.c.day == day,
-                                          table.c.channel == channel))
-        conn.execute(table.insert().from_select(_COLUMNS, _grouped().where(
-            Thread.department_id == dept, Thread.channel == channel, Thread.opened_day == day,
-            # The same day as opening moments, so the department's opening index finds the rows.
-            Thread.opened_at >= local_midnight_utc(day),
-            Thread.opened_at < local_midnight_utc(day + timedelta(days=1)),
-        )))
+        key = {"dept": dept, "day": day, "channel": channel}
+        conn.execute(clear, key)
+        conn.execute(recount, {**key, "start": local_midnight_utc(day),
+                               "end": local_midnight_utc(day + timedelta(days=1))})
+
+
+@cache
+def _day_statements() -> tuple[sa.Delete, sa.Insert]:
+    """The statements that clear and recount one day, built once (every write that touches a
+    thread runs them; building some forty aggregates cost more than running them)."""
+    table = ThreadDay.__table__
+    dept, day, channel = sa.bindparam("dept"), sa.bindparam("day"), sa.bindparam("channel")
+    clear = table.delete().where(table.c.department_id == dept, table.c.day == day, table.c.channel == channel)
+    recount = table.insert().from_select(_COLUMNS, _grouped().where(
+        Thread.department_id == dept, Thread.channel == channel, Thread.opened_day == day,
+        # The same day as opening moments, so the department's opening index finds the rows.
+        Thread.opened_at >= sa.bindparam("start"), Thread.opened_at < sa.bindparam("end"),
+    ))
+    return clear, recount
 
 
 def keys_of(conn: sa.Connection, thread_ids: Iterable[int]) -> set[Key]:
