@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from functools import cache
 
 import sqlalchemy as sa
 
@@ -74,18 +75,28 @@ def refresh_facts(connection: sa.Connection | None = None, thread_ids: Iterable[
     """Recompute the stored facts of the given threads (None: every thread). Safe to re-run."""
     conn = connection if connection is not None else db.session.connection()
     db.session.info.pop(SETTLED, None)
-    stmt = sa.update(Thread).values(**fact_values()).execution_options(synchronize_session=False)
+    every, lock, some = _refresh_statements()
     if thread_ids is None:
-        return conn.execute(stmt).rowcount or 0
+        return conn.execute(every).rowcount or 0
     ids = sorted(set(thread_ids))
     for i in range(0, len(ids), BATCH):
-        batch = Thread.id.in_(ids[i:i + BATCH])
+        batch = {"ids": ids[i:i + BATCH]}
         # Locked first (PostgreSQL; in id order): a write to the same thread in another
         # transaction is then committed before the facts are read, and is counted. Without it an
         # update waiting for that row would recompute from the rows as they were before it.
-        conn.execute(sa.select(Thread.id).where(batch).order_by(Thread.id).with_for_update())
-        conn.execute(stmt.where(batch))
+        conn.execute(lock, batch)
+        conn.execute(some, batch)
     return len(ids)
+
+
+@cache
+def _refresh_statements() -> tuple[sa.Update, sa.Select, sa.Update]:
+    """The update of every thread's facts, and the lock and the update of some threads' (the
+    ids a parameter), built once: every write that touches a thread runs them, and building
+    the facts' correlated subqueries cost more than running them."""
+    every = sa.update(Thread).values(**fact_values()).execution_options(synchronize_session=False)
+    batch = Thread.id.in_(sa.bindparam("ids", expanding=True))
+    return every, sa.select(Thread.id).where(batch).order_by(Thread.id).with_for_update(), every.where(batch)
 
 
 def settled(as_of: datetime) -> bool:
