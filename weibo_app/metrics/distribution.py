@@ -30,17 +30,19 @@ BUCKET_KEYS = tuple(key for key, *_rest in BUCKETS)
 
 
 def first_response_seconds(p: q.Period) -> sa.ColumnElement:
-    """The first-response time of a thread in whole seconds: the shared hours (stored on the thread
-    where the facts are settled, counting.response_hours), rid of float noise so that exactly
-    4 hours falls in "4–8 hours" on both databases. Whole hours are even numbers of seconds, so
-    the two databases' ways of rounding a half agree at every bucket's bound."""
-    return sa.func.round(q.thread_facts(p).response_hours * 3600.0)
+    """The first-response time of a thread in whole seconds (histogram.seconds_of): the shared
+    hours, stored on the thread where the facts are settled (counting.response_hours)."""
+    return histogram.seconds_of(q.thread_facts(p).response_hours)
+
+
+#: The upper bounds of ``BUCKETS`` in seconds, the last open-ended.
+_UPPERS = tuple(upper * 3600 for _key, _low, upper, _label in BUCKETS if upper is not None)
 
 
 def bucket_of(p: q.Period) -> sa.ColumnElement[int]:
     """The index in ``BUCKETS`` of a responded thread's first-response time."""
     seconds = first_response_seconds(p)
-    whens = [(seconds < upper * 3600, i) for i, (_key, _low, upper, _label) in enumerate(BUCKETS) if upper is not None]
+    whens = [(seconds < upper, i) for i, upper in enumerate(_UPPERS)]
     return sa.case(*whens, else_=len(BUCKETS) - 1)
 
 
@@ -72,8 +74,7 @@ def _counts(period: q.Period, scope: Department | None, channel: str | None) -> 
             stmt = stmt.where(ThreadDay.channel == channel)
         if scope is not None:
             stmt = stmt.where(ThreadDay.department_id.in_(Department.subtree_ids(scope)))
-        uppers = [upper * 3600 for _key, _low, upper, _label in BUCKETS if upper is not None]
-        folded = histogram.fold(db.session.execute(stmt).one(), uppers)
+        folded = histogram.fold(db.session.execute(stmt).one(), _UPPERS)
         return {i: n for i, n in enumerate(folded) if n}
     inner = sa.select(bucket_of(period).label("bucket")).where(q.opened_in(period), q.is_responded(period))
     if channel:

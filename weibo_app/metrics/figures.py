@@ -248,12 +248,7 @@ def _thread_passes(period: Period, in_scope, stored: bool, per_department, chann
     hours = (sa.select(Thread.department_id, f.response_hours).select_from(Thread)
              .join(replied, replied.c.thread_id == Thread.id).where(in_scope, is_responded(period, f)))
 
-    def worked_out(members):
-        values = histogram.values_by_department(hours)
-        return {gid: (r.percentile_of_members(values, ms, *histogram.MEDIAN),
-                      r.percentile_of_members(values, ms, *histogram.P90)) for gid, ms in members.items()}
-
-    return partials, worked_out
+    return partials, lambda members: histogram.percentiles_of_values(histogram.values_by_department(hours), members)
 
 
 def _answered(counts) -> int:

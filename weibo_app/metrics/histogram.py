@@ -36,16 +36,18 @@ log = logging.getLogger(__name__)
 MEDIAN, P90 = (1, 2), (9, 10)
 
 
-def _seconds(hours: sa.ColumnElement[float]) -> sa.ColumnElement:
-    """First-response hours in whole seconds, as the buckets count them (the databases round a
-    half their own ways, which agree on the side of every bound, as each is an even number)."""
+def seconds_of(hours: sa.ColumnElement[float]) -> sa.ColumnElement:
+    """First-response hours in whole seconds, as every bucket counts them (these and the
+    dashboard's, distribution.py): rid of float noise, so that exactly 4 hours is 14,400. The
+    databases round a half their own ways, which agree on the side of every bound, as each is
+    an even number of seconds."""
     return sa.func.round(hours * 3600.0)
 
 
 def bucket_counts(f: q.Facts) -> list[sa.ColumnElement[int]]:
     """The aggregates of ``RESPONSE_BUCKETS`` over ``Thread``: the responded threads whose
     first response (``f.response_hours``) falls in each bucket."""
-    seconds = _seconds(f.response_hours)
+    seconds = seconds_of(f.response_hours)
     bucket = sa.case(*[(seconds < bound, i) for i, bound in enumerate(RESPONSE_BOUNDS)], else_=len(RESPONSE_BOUNDS))
     responded = q.is_responded(None, f)
     return [q._count(sa.and_(responded, bucket == i)) for i in range(len(RESPONSE_BUCKETS))]
@@ -91,9 +93,7 @@ def percentiles(
     runs = _read_buckets(needed, hours_of)
     if any(len(runs.get((m, b), ())) != histograms[m][b] for b, depts in needed.items() for m in depts):
         log.warning("first-response buckets out of step with the threads; reading every hour")
-        values = read_all()
-        return {gid: (r.percentile_of_members(values, ms, *MEDIAN), r.percentile_of_members(values, ms, *P90))
-                for gid, ms in members.items()}
+        return percentiles_of_values(read_all(), members)
 
     def value(gid: int, k: int) -> float:
         b, rank = places[gid, k]
@@ -102,6 +102,13 @@ def percentiles(
     return {gid: tuple(r.percentile(sum(totals[gid]), lambda k, gid=gid: value(gid, k), num, den)
                        for num, den in (MEDIAN, P90))
             for gid in members}
+
+
+def percentiles_of_values(values: Mapping[int, list[float]],
+                          members: Mapping[int, Sequence[int]]) -> dict[int, tuple[float | None, float | None]]:
+    """Each group's median and 90th percentile from every member's hours (ascending)."""
+    return {gid: (r.percentile_of_members(values, ms, *MEDIAN), r.percentile_of_members(values, ms, *P90))
+            for gid, ms in members.items()}
 
 
 def _read_buckets(needed: Mapping[int, set[int]], hours_of: Callable) -> dict[tuple[int, int], list[float]]:
@@ -120,10 +127,10 @@ def in_bucket(b: int, depts: Sequence[int], hours: sa.ColumnElement[float]) -> s
     conds = [Thread.department_id.in_(depts)]
     if b:
         low = RESPONSE_BOUNDS[b - 1]
-        conds += [hours >= (low - 1) / 3600.0, _seconds(hours) >= low]
+        conds += [hours >= (low - 1) / 3600.0, seconds_of(hours) >= low]
     if b < len(RESPONSE_BOUNDS):
         high = RESPONSE_BOUNDS[b]
-        conds += [hours < (high + 1) / 3600.0, _seconds(hours) < high]
+        conds += [hours < (high + 1) / 3600.0, seconds_of(hours) < high]
     return sa.and_(*conds)
 
 
